@@ -1,0 +1,109 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) campaignops.campaigns contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+
+class ModuleDocFragment(object):
+
+    # Provider, endpoint and credential options shared by every module of the collection.
+    DOCUMENTATION = r'''
+options:
+  provider:
+    description:
+      - The vendor platform the campaign lives on.
+      - V(voltmx) is HCL Volt MX Foundry Engagement Services, V(isales) is Huawei CEC CC-iSales,
+        V(ocamba) is Ocamba Hood, V(wolkvox) is Wolkvox, V(8x8) is 8x8 Contact Center.
+    type: str
+    required: true
+    choices: [voltmx, isales, ocamba, wolkvox, 8x8]
+  api_url:
+    description:
+      - Base URL of the vendor API, as V(scheme://host[:port]); the vendor's paths are appended to it.
+      - Required for O(provider=voltmx) and O(provider=isales), which are installed on premises.
+      - Defaults to V(https://api.ocamba.com) for Ocamba, V(https://wv<server>.wolkvox.com) for Wolkvox and
+        V(https://vcc-<platform>.8x8.com) for 8x8 (V(https://odcc2.bell.ca) for platform V(bc2)).
+      - It must use http or https and may not carry credentials, a query or a fragment.
+      - If not set, the environment variable E(VOLTMX_API_URL), E(ISALES_API_URL), E(OCAMBA_API_URL),
+        E(WOLKVOX_API_URL) or E(EIGHTBYEIGHT_API_URL) of the selected provider is used.
+    type: str
+  server:
+    description:
+      - Wolkvox only. The digits of the Wolkvox server of your operation, for example V(0032).
+      - If not set, the environment variable E(WOLKVOX_SERVER) is used.
+    type: str
+  platform:
+    description:
+      - 8x8 only. The Contact Center platform, for example V(na12), V(eu3) or V(bc2); it must match
+        V(^[a-z]{2}[0-9]{1,3}$) (upper case is accepted and lowered).
+      - If not set, the environment variable E(EIGHTBYEIGHT_PLATFORM) is used.
+    type: str
+  token:
+    description:
+      - Ocamba API bearer token, Wolkvox C(wolkvox-token), or Volt MX claims token (sent as C(X-VoltMX-Authorization)).
+      - For Huawei iSales, a ready C(Authorization) header value, for deployments whose gateway signs requests;
+        otherwise use O(access_key) and O(secret_key).
+      - If not set, the environment variable E(OCAMBA_TOKEN), E(WOLKVOX_TOKEN), E(VOLTMX_TOKEN) or E(ISALES_TOKEN)
+        of the selected provider is used.
+    type: str
+  username:
+    description:
+      - Volt MX user for basic authentication (with O(password)), or the 8x8 tenant name.
+      - If not set, the environment variable E(VOLTMX_USERNAME) or E(EIGHTBYEIGHT_USERNAME) is used.
+    type: str
+  password:
+    description:
+      - Volt MX password for basic authentication.
+      - If not set, the environment variable E(VOLTMX_PASSWORD) is used.
+    type: str
+  data_token:
+    description:
+      - 8x8 Data Request Token, used for reads.
+      - If not set, the environment variable E(EIGHTBYEIGHT_DATA_TOKEN) is used.
+    type: str
+  action_token:
+    description:
+      - 8x8 Action Request Token, used for status changes. Not needed in check mode or by the info module.
+      - If not set, the environment variable E(EIGHTBYEIGHT_ACTION_TOKEN) is used.
+    type: str
+  access_key:
+    description:
+      - Huawei iSales access key (AK) for AK/SK request signing.
+      - If not set, the environment variable E(ISALES_ACCESS_KEY) is used.
+    type: str
+  secret_key:
+    description:
+      - Huawei iSales secret key (SK) for AK/SK request signing.
+      - If not set, the environment variable E(ISALES_SECRET_KEY) is used.
+    type: str
+  vdn_id:
+    description:
+      - Huawei iSales only. The VDN the campaign belongs to, an integer from 1 to 9999.
+      - If not set, the environment variable E(ISALES_VDN_ID) is used.
+    type: int
+  validate_certs:
+    description:
+      - Verify the TLS certificate of the vendor API. Turn off only for tests.
+    type: bool
+    default: true
+  ca_path:
+    description:
+      - A CA bundle file used to verify the vendor's TLS certificate, for servers with a private CA.
+    type: path
+  timeout:
+    description:
+      - Seconds to wait for each HTTP request.
+    type: float
+    default: 30
+notes:
+  - Options that belong to another provider than O(provider) are refused, so a task cannot silently ignore them.
+    Environment variables are read only for the selected provider.
+  - Secrets given as options or read from the environment are never shown in results or messages.
+seealso:
+  - name: Vendor guides
+    description: Credentials, state mapping and allowed transitions of each vendor.
+    link: https://github.com/campaignops/campaigns/tree/main/docs/docsite/rst
+'''

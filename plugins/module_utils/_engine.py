@@ -1,0 +1,251 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) campaignops.campaigns contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+# Note: this module_utils is private to the collection; its API may change at any time.
+
+"""read -> plan -> (check mode stops here) -> apply -> (wait), for one campaign or many.
+
+Everything provider-specific sits behind the ``Provider`` interface; this module never asks
+which provider it runs."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+from ansible.module_utils.basic import missing_required_lib
+
+from ansible_collections.campaignops.campaigns.plugins.module_utils._errors import CampaignError, TransitionError, ValidationError
+from ansible_collections.campaignops.campaigns.plugins.module_utils._http import HAS_REQUESTS, REQUESTS_IMPORT_ERROR, HttpClient
+from ansible_collections.campaignops.campaigns.plugins.module_utils._options import ITEM_OPTIONS, resolve_connection, secret_values
+from ansible_collections.campaignops.campaigns.plugins.module_utils._providers import PROVIDERS
+from ansible_collections.campaignops.campaigns.plugins.module_utils._states import describe_allowed, plan_path
+
+WAIT_FIRST_DELAY = 1.0
+WAIT_MAX_DELAY = 10.0
+
+
+class Converger:
+    """Converges campaigns of one provider account with one HTTP session."""
+
+    def __init__(self, client, check_mode=False, wait=False, wait_timeout=120, sleep=time.sleep, clock=time.monotonic):
+        self.client = client
+        self.check_mode = check_mode
+        self.wait = wait
+        self.wait_timeout = wait_timeout
+        self.sleep = sleep
+        self.clock = clock
+
+    def converge(self, item):
+        """Bring one campaign to ``item['state']``; return the module result for it."""
+        campaign = self.client.read(item)
+        steps = self.plan(campaign, item['state'])
+        if steps:
+            self.client.check_writable(campaign, item)
+        actions = [action for action, _state in steps]
+        final = campaign
+        if steps and not self.check_mode:
+            self.apply(campaign, steps, item)
+            final = self.wait_for(item) if self.wait else self.client.after(campaign, item['state'])
+        elif steps:
+            final = self.client.after(campaign, item['state'])
+        return dict(
+            changed=bool(steps),
+            campaign=_public(final),
+            previous_state=campaign.state,
+            actions=actions,
+            diff=dict(before=_diffable(campaign), after=_diffable(final)),
+        )
+
+    def plan(self, campaign, desired):
+        try:
+            return plan_path(self.client.transitions, campaign.state, desired)
+        except TransitionError as exc:
+            raise TransitionError(
+                '{0} is {1} (native status {2}) and cannot be moved to {3}: {4} {5}'.format(
+                    self.client.what(campaign.id), campaign.state, self.client.describe_native(campaign.native_status), desired,
+                    self.client.name, describe_allowed(self.client.transitions, campaign.state)),
+                current=campaign.state, desired=desired, allowed=exc.details.get('allowed'))
+
+    def apply(self, campaign, steps, item):
+        done = []
+        for action, state in steps:
+            try:
+                self.client.apply(campaign, action, item)
+            except CampaignError as exc:
+                if done:
+                    exc.message = '{0}; already applied before it: {1} (the campaign should now be {2})'.format(
+                        exc.message, ', '.join(done), previous_state(steps, len(done)))
+                exc.details['actions'] = list(done)
+                raise
+            done.append(action)
+            campaign = self.client.after(campaign, state)
+
+    def wait_for(self, item):
+        """Poll until the vendor reports the target state, with doubling delays."""
+        deadline = self.clock() + self.wait_timeout
+        delay = WAIT_FIRST_DELAY
+        while True:
+            self.client.forget()
+            campaign = self.client.read(item)
+            if campaign.state == item['state']:
+                return campaign
+            if self.clock() + delay > deadline:
+                raise CampaignError('{0}: the change was accepted but the campaign still reports {1} (native status {2}) after '
+                                    'wait_timeout={3}s'.format(self.client.what(campaign.id), campaign.state,
+                                                                self.client.describe_native(campaign.native_status), self.wait_timeout),
+                                    actions=[])
+            self.sleep(delay)
+            delay = min(delay * 2, WAIT_MAX_DELAY)
+
+    def converge_all(self, items):
+        """Converge every item concurrently (within the provider's concurrency); one result per
+        item, in input order, a failure recorded without hiding the others."""
+        workers = max(1, min(self.client.concurrency, len(items)))
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            return list(pool.map(self.converge_reporting_failure, items))
+
+    def converge_reporting_failure(self, item):
+        try:
+            result = self.converge(item)
+        except CampaignError as exc:
+            result = dict(changed=bool(exc.details.get('actions')), failed=True, msg=str(exc.message),
+                          actions=exc.details.get('actions', []))
+        result['campaign_id'] = item['campaign_id']
+        return result
+
+
+def previous_state(steps, count):
+    return steps[count - 1][1]
+
+
+def _public(campaign):
+    return dict(id=campaign.id, name=campaign.name, state=campaign.state, native_status=campaign.native_status)
+
+
+def _diffable(campaign):
+    return dict(state=campaign.state, native_status=campaign.native_status)
+
+
+# ----- the modules' entry points ---------------------------------------------------------
+
+def run_state_module(module):
+    """``campaign_state``: validate everything, then converge one campaign or the bulk list."""
+    _require_requests(module)
+    bulk = module.params.get('campaigns') is not None
+    try:
+        provider_cls, options = _connection(module)
+        items = _state_items(module.params, provider_cls, options, bulk)
+        provider_cls.validate(options, needs_write=not module.check_mode)
+        converger = Converger(_client(provider_cls, options), check_mode=module.check_mode,
+                              wait=module.params['wait'], wait_timeout=module.params['wait_timeout'])
+        if not bulk:
+            result = converger.converge(items[0])
+    except CampaignError as exc:
+        module.fail_json(msg=exc.message, **_failure_details(exc))
+    if bulk:
+        _exit_bulk(module, converger.converge_all(items))
+    if not module._diff:
+        result.pop('diff')
+    module.exit_json(**result)
+
+
+def _exit_bulk(module, results):
+    changed = any(result.get('changed') for result in results)
+    diff = [result.pop('diff') for result in results if 'diff' in result]
+    failed = [result for result in results if result.get('failed')]
+    extra = dict(diff=diff) if module._diff else {}
+    if failed:
+        module.fail_json(msg='{0} of {1} campaigns failed: {2}'.format(
+            len(failed), len(results), '; '.join(result['msg'] for result in failed[:5])), changed=changed, results=results, **extra)
+    module.exit_json(changed=changed, results=results, **extra)
+
+
+def run_info_module(module):
+    """``campaign_info``: one campaign, or every campaign the vendor lists."""
+    _require_requests(module)
+    try:
+        provider_cls, options = _connection(module)
+        provider_cls.validate(options, needs_write=False)
+        item = dict((name, options.get(name)) for name in ITEM_OPTIONS)
+        client = _client(provider_cls, options)
+        if module.params.get('campaign_id') is not None:
+            item['campaign_id'] = module.params['campaign_id']
+            provider_cls.validate_item(item)
+            campaigns = [client.read(item)]
+        elif not provider_cls.can_list:
+            raise ValidationError('provider={0} has no call that lists campaigns: give campaign_id'.format(provider_cls.name))
+        else:
+            campaigns = client.list(item)
+    except CampaignError as exc:
+        module.fail_json(msg=exc.message, **_failure_details(exc))
+    module.exit_json(changed=False, campaigns=[campaign.as_dict() for campaign in campaigns])
+
+
+def _require_requests(module):
+    if not HAS_REQUESTS:
+        module.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
+
+
+def _connection(module):
+    provider_cls = PROVIDERS[module.params['provider']]
+    options = resolve_connection(module.params, provider_cls)
+    for secret in secret_values(options):
+        module.no_log_values.add(secret)
+    return provider_cls, options
+
+
+def _client(provider_cls, options):
+    http = HttpClient(timeout=options['timeout'], validate_certs=options['validate_certs'], ca_path=options.get('ca_path'),
+                      pool_size=provider_cls.concurrency)
+    return provider_cls(http, options)
+
+
+def _state_items(params, provider_cls, options, bulk):
+    """One dict per campaign with its id, desired state and per-campaign options, validated."""
+    if bulk:
+        raw_items = params['campaigns']
+        if not raw_items:
+            raise ValidationError('campaigns is empty: list at least one campaign')
+    else:
+        raw_items = [dict(campaign_id=params['campaign_id'])]
+    items = [_item(raw, params, provider_cls, options) for raw in raw_items]
+    _refuse_duplicates(items)
+    return items
+
+
+def _item(raw, params, provider_cls, options):
+    foreign = sorted(name for name in ITEM_OPTIONS if raw.get(name) is not None and name not in provider_cls.own_options)
+    if foreign:
+        raise ValidationError('campaign {0}: option {1} cannot be used with provider={2}'.format(
+            raw.get('campaign_id'), ', '.join(foreign), provider_cls.name))
+    item = dict((name, raw.get(name) if raw.get(name) is not None else options.get(name)) for name in ITEM_OPTIONS)
+    item['campaign_id'] = raw.get('campaign_id')
+    item['state'] = raw.get('state') or params.get('state')
+    if item['state'] is None:
+        raise ValidationError('campaign {0}: state is required (set state, or state in the campaigns item)'.format(item['campaign_id']))
+    settable = provider_cls.settable_states()
+    if item['state'] not in settable:
+        raise ValidationError('provider={0} cannot set state={1}; it can set: {2}'.format(provider_cls.name, item['state'], ', '.join(settable)))
+    provider_cls.validate_item(item)
+    return item
+
+
+def _refuse_duplicates(items):
+    seen = set()
+    for item in items:
+        key = (item['campaign_id'], item.get('vdn_id'))
+        if key in seen:
+            raise ValidationError('campaign {0} is listed twice in campaigns; list each campaign once'.format(item['campaign_id']))
+        seen.add(key)
+
+
+def _failure_details(exc):
+    details = {}
+    if 'actions' in exc.details:
+        details['actions'] = exc.details['actions']
+        details['changed'] = bool(exc.details['actions'])
+    return details

@@ -1,0 +1,197 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) campaignops.campaigns contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+# Note: this module_utils is private to the collection; its API may change at any time.
+
+"""The collection's one HTTP layer: a keep-alive ``requests.Session``, a timeout on every
+request, retries with backoff for reads only, client-side rate limiting, and the mapping of
+transport failures and error answers to the collection's exceptions."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import json
+import random
+import re
+import time
+import traceback
+
+from ansible_collections.campaignops.campaigns.plugins.module_utils._errors import (
+    AuthenticationError,
+    NotFoundError,
+    TransportError,
+    VendorError,
+)
+
+REQUESTS_IMPORT_ERROR = None
+try:
+    import requests
+    from requests.adapters import HTTPAdapter
+except ImportError:  # pragma: no cover - exercised by the module's missing_required_lib path
+    REQUESTS_IMPORT_ERROR = traceback.format_exc()
+    HAS_REQUESTS = False
+else:
+    HAS_REQUESTS = True
+
+RETRYABLE_STATUS = (429, 502, 503, 504)
+MAX_RETRY_AFTER = 60.0
+USER_AGENT = 'campaignops.campaigns (Ansible collection)'
+
+
+class RetryPolicy:
+    """How reads are retried: ``retries`` extra attempts, exponential backoff with full jitter."""
+
+    def __init__(self, retries=3, backoff=0.5, max_backoff=8.0, max_retry_after=MAX_RETRY_AFTER, sleep=time.sleep):
+        self.retries = retries
+        self.backoff = backoff
+        self.max_backoff = max_backoff
+        self.max_retry_after = max_retry_after
+        self.sleep = sleep
+
+    def delay(self, attempt, response=None):
+        """Seconds to wait before retry number ``attempt`` (1-based)."""
+        retry_after = _retry_after_seconds(response)
+        if retry_after is not None:
+            return min(retry_after, self.max_retry_after)
+        ceiling = min(self.max_backoff, self.backoff * (2 ** (attempt - 1)))
+        return random.uniform(ceiling / 2.0, ceiling)
+
+
+def _retry_after_seconds(response):
+    if response is None:
+        return None
+    value = response.headers.get('Retry-After')
+    if value is None:
+        return None
+    try:
+        seconds = float(value)
+    except ValueError:
+        return None
+    # Ocamba answers -1 for "too many parallel requests": no time given, so back off normally.
+    return seconds if seconds >= 0 else None
+
+
+class NullLimiter:
+    """A limiter that never waits (vendors without a documented limit)."""
+
+    def acquire(self):
+        return None
+
+    def release(self):
+        return None
+
+
+class HttpClient:
+    """One session per module run; every provider client sends through it."""
+
+    def __init__(self, timeout=30.0, validate_certs=True, ca_path=None, limiter=None, retry=None, pool_size=10):
+        self.timeout = timeout
+        self.limiter = limiter or NullLimiter()
+        self.retry = retry or RetryPolicy()
+        self.session = requests.Session()
+        self.session.verify = ca_path if (validate_certs and ca_path) else validate_certs
+        self.session.headers['User-Agent'] = USER_AGENT
+        # Environment proxies and netrc credentials must not change where, or as whom, we connect.
+        self.session.trust_env = False
+        adapter = HTTPAdapter(pool_connections=pool_size, pool_maxsize=pool_size)
+        self.session.mount('https://', adapter)
+        self.session.mount('http://', adapter)
+
+    def request(self, method, url, headers=None, params=None, json_body=None, auth=None):
+        """Send one request; reads are retried, writes are sent once. Returns the response
+        whatever its status: judging the answer is the provider's business."""
+        is_read = method == 'GET'
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                response = self._send(method, url, headers, params, json_body, auth)
+            except TransportError:
+                if not is_read or attempt > self.retry.retries:
+                    raise
+                self.retry.sleep(self.retry.delay(attempt))
+                continue
+            if is_read and response.status_code in RETRYABLE_STATUS and attempt <= self.retry.retries:
+                self.retry.sleep(self.retry.delay(attempt, response))
+                continue
+            return response
+
+    def _send(self, method, url, headers, params, json_body, auth):
+        kwargs = dict(headers=headers, params=params, auth=auth, timeout=self.timeout, allow_redirects=False)
+        if json_body is not None:
+            kwargs['data'] = json.dumps(json_body)
+        self.limiter.acquire()
+        try:
+            return self.session.request(method, url, **kwargs)
+        except requests.exceptions.RequestException as exc:
+            raise transport_error(method, url, exc)
+        finally:
+            self.limiter.release()
+
+    def close(self):
+        self.session.close()
+
+
+def transport_error(method, url, exc):
+    """Turn a ``requests`` exception into a ``TransportError`` that says what to do."""
+    target = _without_query(url)
+    if isinstance(exc, requests.exceptions.SSLError):
+        return TransportError(
+            'TLS certificate verification failed for {0}: {1}. Set ca_path to the CA bundle that signed the '
+            "server's certificate (or validate_certs=false, for tests only)".format(target, _short(exc)))
+    if isinstance(exc, requests.exceptions.ConnectTimeout):
+        return TransportError('could not connect to {0}: timed out'.format(target))
+    if isinstance(exc, requests.exceptions.ReadTimeout):
+        return TransportError('{0} {1}: no answer within the timeout'.format(method, target), ambiguous=method != 'GET')
+    if isinstance(exc, requests.exceptions.ConnectionError) and _is_refused(exc):
+        return TransportError('could not connect to {0}: {1}'.format(target, _short(exc)))
+    return TransportError('{0} {1}: connection failed: {2}'.format(method, target, _short(exc)), ambiguous=method != 'GET')
+
+
+def _is_refused(exc):
+    text = str(exc)
+    return any(marker in text for marker in ('NewConnectionError', 'Connection refused', 'Name or service not known',
+                                              'nodename nor servname', 'Failed to resolve', 'No route to host'))
+
+
+def _short(exc):
+    """The innermost reason of a urllib3/requests error (``Connection refused``), without the
+    wrapper classes and object addresses around it."""
+    text = str(exc)
+    for pattern in (r'\[Errno -?\d+\] ([^\'"()]+)', r'\[SSL: [A-Z_]+\] ([^\'"()]+)', r'(Remote end closed connection without response)',
+                    r'(Connection aborted|Connection reset by peer|Read timed out)'):
+        match = re.search(pattern, text)
+        if match:
+            return match.group(1).strip()
+    return re.sub(r'<[^>]*object at 0x[0-9a-f]+>:?\s*', '', text)[:300]
+
+
+def _without_query(url):
+    return url.split('?', 1)[0]
+
+
+def parse_json(response, what):
+    """The response body as JSON, or a ``VendorError`` that shows a short, safe excerpt."""
+    try:
+        return response.json()
+    except ValueError:
+        raise VendorError('{0}: HTTP {1} with a body that is not JSON: {2!r}'.format(what, response.status_code, excerpt(response)),
+                          status=response.status_code)
+
+
+def excerpt(response, limit=120):
+    text = response.text if response.content else ''
+    return re.sub(r'\s+', ' ', text).strip()[:limit]
+
+
+def error_for_status(response, what, detail):
+    """The default mapping of an HTTP error status to an exception; providers may refine it."""
+    status = response.status_code
+    message = '{0}: HTTP {1}{2}'.format(what, status, ': ' + detail if detail else '')
+    if status in (401, 403):
+        return AuthenticationError(message + ' (check the credentials for this provider)', status=status)
+    if status == 404:
+        return NotFoundError(message, status=status)
+    return VendorError(message, status=status)

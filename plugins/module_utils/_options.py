@@ -1,0 +1,182 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) campaignops.campaigns contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+# Note: this module_utils is private to the collection; its API may change at any time.
+
+"""Connection and campaign options: the shared argument spec, late binding of environment
+variables per provider, and the validation of every value that ends up in a URL.
+
+Environment variables are bound here rather than with ``env_fallback`` in the argument spec
+because one option (``token``, ``api_url``, ``username``) reads a different variable for each
+provider: ``OCAMBA_TOKEN`` for ``provider=ocamba``, ``WOLKVOX_TOKEN`` for ``provider=wolkvox``."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import os
+import re
+
+from ansible.module_utils.six.moves.urllib.parse import urlsplit
+
+from ansible_collections.campaignops.campaigns.plugins.module_utils._errors import ValidationError
+
+CONNECTION_ARGUMENT_SPEC = dict(
+    provider=dict(type='str', required=True, choices=['voltmx', 'isales', 'ocamba', 'wolkvox', '8x8']),
+    api_url=dict(type='str'),
+    server=dict(type='str'),
+    platform=dict(type='str'),
+    token=dict(type='str', no_log=True),
+    username=dict(type='str'),
+    password=dict(type='str', no_log=True),
+    data_token=dict(type='str', no_log=True),
+    action_token=dict(type='str', no_log=True),
+    access_key=dict(type='str', no_log=False),
+    secret_key=dict(type='str', no_log=True),
+    validate_certs=dict(type='bool', default=True),
+    ca_path=dict(type='path'),
+    timeout=dict(type='float', default=30.0),
+    vdn_id=dict(type='int'),
+)
+
+# Per-campaign options that only campaign_state has (a bulk item may set them too).
+STATE_OPTION_SPEC = dict(
+    campaign_type=dict(type='str', choices=['preview', 'predictive']),
+    reason=dict(type='str'),
+)
+
+# The options a bulk ``campaigns`` item may carry besides campaign_id and state.
+ITEM_OPTIONS = ('vdn_id', 'campaign_type', 'reason')
+
+# Options that only some providers understand; everything in CONNECTION_ARGUMENT_SPEC that is
+# not listed here (provider, validate_certs, ca_path, timeout) applies to all of them.
+PROVIDER_SPECIFIC_OPTIONS = ('api_url', 'server', 'platform', 'token', 'username', 'password', 'data_token',
+                             'action_token', 'access_key', 'secret_key', 'vdn_id', 'campaign_type', 'reason')
+
+# Options whose value may come from "<ENV_PREFIX>_<OPTION>" in the environment.
+ENV_BOUND_OPTIONS = ('api_url', 'server', 'platform', 'token', 'username', 'password', 'data_token',
+                     'action_token', 'access_key', 'secret_key', 'vdn_id')
+
+SECRET_OPTIONS = tuple(name for name, spec in CONNECTION_ARGUMENT_SPEC.items() if spec.get('no_log'))
+
+CAMPAIGN_ID_MAX_LENGTH = 128
+_SAFE_ID = re.compile(r'^[A-Za-z0-9][A-Za-z0-9._:@~-]*$')
+_SERVER = re.compile(r'^[0-9]{1,6}$')
+_PLATFORM = re.compile(r'^[a-z]{2}[0-9]{1,3}$')
+
+
+def env_name(provider_cls, option):
+    return '{0}_{1}'.format(provider_cls.env_prefix, option.upper())
+
+
+def resolve_connection(params, provider_cls, environ=None):
+    """Return the provider's effective options: the task's values, else the environment's.
+
+    Fails when the task sets an option that belongs to another provider."""
+    environ = os.environ if environ is None else environ
+    _refuse_foreign_options(params, provider_cls)
+    options = dict((name, params.get(name)) for name in CONNECTION_ARGUMENT_SPEC)
+    options.update((name, params.get(name)) for name in STATE_OPTION_SPEC)
+    for name in ENV_BOUND_OPTIONS:
+        if options.get(name) is None and name in provider_cls.own_options:
+            value = environ.get(env_name(provider_cls, name))
+            if value not in (None, ''):
+                options[name] = value
+    if options.get('vdn_id') is not None:
+        options['vdn_id'] = validate_vdn_id(options['vdn_id'])
+    return options
+
+
+def _refuse_foreign_options(params, provider_cls):
+    foreign = [name for name in PROVIDER_SPECIFIC_OPTIONS
+               if params.get(name) is not None and name not in provider_cls.own_options]
+    if foreign:
+        raise ValidationError(
+            'option{0} {1} cannot be used with provider={2}; {2} accepts: {3}'.format(
+                's' if len(foreign) > 1 else '', ', '.join(foreign), provider_cls.name,
+                ', '.join(sorted(provider_cls.own_options))))
+
+
+def secret_values(options):
+    """Every secret in effect, including those read from the environment, for ``no_log_values``."""
+    return [options[name] for name in SECRET_OPTIONS if options.get(name)]
+
+
+def require_credentials(options, provider_cls, methods):
+    """Return the first credential set of ``methods`` (tuples of option names) that is complete,
+    or raise a ``ValidationError`` naming the options and the environment variables."""
+    for method in methods:
+        if all(options.get(name) for name in method):
+            return method
+    alternatives = ' or '.join(
+        ' and '.join('{0} ({1})'.format(name, env_name(provider_cls, name)) for name in method) for method in methods)
+    raise ValidationError('provider={0} needs credentials: set {1}'.format(provider_cls.name, alternatives))
+
+
+def validate_campaign_id(value, pattern=None, what='campaign_id'):
+    """A campaign id goes into URL paths and queries: allow only characters that cannot change
+    the URL's meaning, whatever the vendor."""
+    if value is None:
+        raise ValidationError('{0} is required'.format(what))
+    text = value if isinstance(value, str) else str(value)
+    if not text:
+        raise ValidationError('{0} must not be empty'.format(what))
+    if len(text) > CAMPAIGN_ID_MAX_LENGTH:
+        raise ValidationError('{0} is {1} characters long; the limit is {2}'.format(what, len(text), CAMPAIGN_ID_MAX_LENGTH))
+    if not _SAFE_ID.match(text) or '..' in text:
+        raise ValidationError(
+            '{0} {1!r} is not a valid campaign id: use letters, digits and . _ : @ ~ - only '
+            '(no /, ?, #, &, %, "..", spaces or control characters)'.format(what, text))
+    if pattern is not None and not re.match(pattern[0], text):
+        raise ValidationError('{0} {1!r} is not a valid campaign id for this provider: {2}'.format(what, text, pattern[1]))
+    return text
+
+
+def validate_vdn_id(value):
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise ValidationError('vdn_id must be an integer from 1 to 9999, got {0!r}'.format(value))
+    if isinstance(value, bool) or not 1 <= number <= 9999 or str(value).strip() != str(number):
+        raise ValidationError('vdn_id must be an integer from 1 to 9999, got {0!r}'.format(value))
+    return number
+
+
+def validate_server(value):
+    if not _SERVER.match(value or ''):
+        raise ValidationError('server {0!r} is not a Wolkvox server code: use its digits, e.g. 0032'.format(value))
+    return value
+
+
+def validate_platform(value):
+    platform = (value or '').lower()
+    if not _PLATFORM.match(platform):
+        raise ValidationError('platform {0!r} is not an 8x8 platform such as na12, eu3 or bc2'.format(value))
+    return platform
+
+
+def validate_api_url(value, option='api_url'):
+    """``scheme://host[:port][/prefix]``: http(s), a host, no credentials, query or fragment."""
+    try:
+        parts = urlsplit(value)
+        port = parts.port
+    except ValueError as exc:
+        raise ValidationError('{0} {1!r} is not a valid URL: {2}'.format(option, value, exc))
+    problem = None
+    shown = value
+    if parts.scheme not in ('http', 'https'):
+        problem = 'it must start with http:// or https://'
+    elif not parts.hostname:
+        problem = 'it has no host'
+    elif parts.username is not None or parts.password is not None:
+        problem = 'it must not carry credentials: use the credential options'
+        shown = '{0}://<credentials>@{1}'.format(parts.scheme, parts.hostname)
+    elif parts.query or parts.fragment or '?' in value or '#' in value:
+        problem = 'it must not have a query or fragment'
+    elif '..' in parts.path.split('/') or re.search(r'[\s\x00-\x1f\x7f%\\]', value):
+        problem = 'its path may not contain "..", "%", backslashes, spaces or control characters'
+    if problem:
+        raise ValidationError('{0} {1!r} is not usable: {2}. Example: https://host.example.com:8443'.format(option, shown, problem))
+    del port
+    return value.rstrip('/')

@@ -1,0 +1,169 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) campaignops.campaigns contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+# Note: this module_utils is private to the collection; its API may change at any time.
+
+"""What a provider is: a table of facts about its vendor (options, credentials, status words,
+allowed transitions) plus a small client that reads, lists and applies one transition.
+
+The engine only talks to this interface; it never asks which provider it runs."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+from ansible.module_utils.six.moves.urllib.parse import quote
+
+from ansible_collections.campaignops.campaigns.plugins.module_utils._errors import ValidationError, WrongStateError
+from ansible_collections.campaignops.campaigns.plugins.module_utils._http import error_for_status, excerpt, parse_json
+from ansible_collections.campaignops.campaigns.plugins.module_utils._options import (
+    require_credentials,
+    validate_api_url,
+    validate_campaign_id,
+)
+
+DIGITS = (r'^[0-9]+$', 'it must be a number')
+
+
+class Campaign:
+    """One campaign as read from the vendor."""
+
+    def __init__(self, campaign_id, native_status, state, name=None, raw=None):
+        self.id = campaign_id
+        self.native_status = native_status
+        self.state = state
+        self.name = name
+        self.raw = raw
+
+    def as_dict(self):
+        return dict(id=self.id, name=self.name, state=self.state, native_status=self.native_status, raw=self.raw)
+
+
+class Provider:
+    """Base class of the five vendor clients. Subclasses set the class attributes below and
+    implement ``read``, ``apply`` and (where the vendor has one) ``list``."""
+
+    name = None
+    env_prefix = None
+    title = None
+    own_options = ()
+    read_credentials = ()
+    write_credentials = None
+    id_pattern = None
+    default_api_url = None
+    native_states = {}
+    native_after = {}
+    transitions = {}
+    can_list = True
+    concurrency = 8
+
+    def __init__(self, http, options):
+        self.http = http
+        self.options = options
+        self.base_url = self.resolve_base_url(options)
+
+    # ----- facts derived from the tables -------------------------------------------------
+
+    @classmethod
+    def settable_states(cls):
+        return sorted(set(target for targets in cls.transitions.values() for target in targets))
+
+    @classmethod
+    def canonical(cls, native_status):
+        """The canonical state of a native status; ``unknown`` for statuses nobody documented."""
+        key = native_status.strip().lower() if isinstance(native_status, str) else native_status
+        return cls.native_states.get(key, 'unknown')
+
+    # ----- validation before any request -------------------------------------------------
+
+    @classmethod
+    def validate(cls, options, needs_write):
+        """Check credentials and endpoint options; raise ``ValidationError`` naming what is missing."""
+        require_credentials(options, cls, cls.read_credentials)
+        if needs_write and cls.write_credentials:
+            require_credentials(options, cls, cls.write_credentials)
+        if options.get('api_url'):
+            options['api_url'] = validate_api_url(options['api_url'])
+        cls.validate_endpoint(options)
+
+    @classmethod
+    def validate_endpoint(cls, options):
+        if not options.get('api_url') and not cls.default_api_url:
+            raise ValidationError('provider={0} needs api_url ({1}_API_URL), e.g. https://host.example.com:8443'.format(
+                cls.name, cls.env_prefix))
+
+    @classmethod
+    def validate_item(cls, item):
+        """Check one campaign's options (id and provider-specific per-campaign options)."""
+        item['campaign_id'] = validate_campaign_id(item['campaign_id'], cls.id_pattern)
+
+    @classmethod
+    def resolve_base_url(cls, options):
+        return options.get('api_url') or cls.default_api_url
+
+    # ----- the client --------------------------------------------------------------------
+
+    def read(self, item):
+        raise NotImplementedError
+
+    def list(self, item):
+        raise NotImplementedError
+
+    def apply(self, campaign, action, item):
+        raise NotImplementedError
+
+    def check_writable(self, campaign, item):
+        """Raise when the vendor would refuse any write to this campaign, so that the run fails
+        before its first write (and check mode predicts the failure)."""
+
+    def forget(self):
+        """Drop anything cached from earlier reads, so that the next read asks the vendor."""
+
+    def describe_native(self, native_status):
+        """The native status as the vendor names it, for messages."""
+        return repr(native_status)
+
+    def campaign(self, campaign_id, native_status, name=None, raw=None):
+        return Campaign(campaign_id, native_status, self.canonical(native_status), name=name, raw=raw)
+
+    def after(self, campaign, state):
+        """The campaign as the vendor documents it after a transition to ``state``."""
+        return Campaign(campaign.id, self.native_after.get(state, campaign.native_status), state, campaign.name, campaign.raw)
+
+    # ----- helpers for subclasses --------------------------------------------------------
+
+    def url(self, *segments):
+        """``base_url`` plus path segments, each percent-encoded so no value can alter the path."""
+        return self.base_url + ''.join('/' + quote(str(segment), safe='') for segment in segments)
+
+    def what(self, campaign_id=None):
+        if campaign_id is None:
+            return '{0}'.format(self.name)
+        return '{0} campaign {1}'.format(self.name, campaign_id)
+
+    def json_or_error(self, response, what, write=False):
+        """The JSON body of a successful answer, else the mapped exception."""
+        if response.status_code >= 400:
+            raise self.error(response, what, write)
+        return parse_json(response, what)
+
+    def error(self, response, what, write):
+        detail = self.error_detail(response)
+        if write and response.status_code in self.wrong_state_statuses:
+            return WrongStateError('{0}: HTTP {1}: {2}'.format(what, response.status_code, detail), status=response.status_code)
+        return error_for_status(response, what, detail)
+
+    wrong_state_statuses = ()
+
+    def error_detail(self, response):
+        """The vendor's own code and message from an error answer, as one short string."""
+        try:
+            body = response.json()
+        except ValueError:
+            return excerpt(response)
+        if isinstance(body, dict):
+            parts = [str(body[key]) for key in ('code', 'title', 'error', 'message', 'msg') if body.get(key) not in (None, '')]
+            if parts:
+                return ' '.join(parts)
+        return excerpt(response)

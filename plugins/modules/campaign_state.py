@@ -1,0 +1,248 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) campaignops.campaigns contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: campaign_state
+short_description: Put a dialer or marketing campaign into a running, paused, purged or stopped state
+version_added: 1.0.0
+description:
+  - Reads the campaign's current status from the vendor, plans the shortest path to the desired
+    state along the transitions the vendor allows, and applies it. Nothing is written when the
+    campaign is already in the desired state.
+  - A multi-step path may pass through V(paused) or V(purged), never through V(running) unless
+    V(running) is the target, because a running dialer calls real customers.
+  - A transition the vendor does not allow fails before any write, naming the current state, the
+    desired state and what the vendor allows from there.
+  - Several campaigns of one provider account can be converged in one task with O(campaigns).
+author:
+  - campaignops engineers
+requirements:
+  - requests
+extends_documentation_fragment:
+  - campaignops.campaigns.connection
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.actiongroups
+attributes:
+  check_mode:
+    support: full
+    details: Reads the campaign and reports the vendor calls that would be made in RV(actions); never writes.
+  diff_mode:
+    support: full
+  action_group:
+    support: full
+    membership: [campaignops.campaigns.campaigns]
+  platform:
+    platforms: posix
+options:
+  campaign_id:
+    description:
+      - The vendor's id of the campaign.
+      - "Letters, digits and C(. _ : @ ~ -) only; Huawei iSales and 8x8 ids are numbers."
+      - Mutually exclusive with O(campaigns).
+    type: str
+  state:
+    description:
+      - The desired state. Each provider accepts a subset.
+      - V(voltmx) accepts V(running), V(paused), V(stopped) (terminate); V(isales) and V(wolkvox) accept V(running)
+        and V(paused); V(ocamba) accepts V(running), V(paused), V(stopped) (cancel); V(8x8) accepts all four.
+      - V(stopped) is final on every vendor that has it.
+      - Required with O(campaign_id); with O(campaigns), the default for items that set no state.
+    type: str
+    choices: [running, paused, purged, stopped]
+  campaigns:
+    description:
+      - Converge several campaigns of the same provider account in one task, concurrently within the
+        vendor's limits. Results come back in RV(results) in the same order.
+      - Mutually exclusive with O(campaign_id).
+    type: list
+    elements: dict
+    suboptions:
+      campaign_id:
+        description: The vendor's id of the campaign.
+        type: str
+        required: true
+      state:
+        description: The desired state of this campaign; defaults to O(state).
+        type: str
+        choices: [running, paused, purged, stopped]
+      vdn_id:
+        description: Huawei iSales VDN of this campaign; defaults to O(vdn_id).
+        type: int
+      campaign_type:
+        description: Wolkvox campaign type of this campaign; defaults to O(campaign_type).
+        type: str
+        choices: [preview, predictive]
+      reason:
+        description: Ocamba pause or cancel reason for this campaign; defaults to O(reason).
+        type: str
+  campaign_type:
+    description:
+      - Wolkvox only. The campaign type sent with start and stop calls.
+      - When omitted, it is taken from the campaign's row in the Wolkvox campaign list. When given and the
+        list disagrees, the task fails before writing.
+    type: str
+    choices: [preview, predictive]
+  reason:
+    description:
+      - Ocamba only. The reason recorded with a pause or cancel.
+      - Defaults to a note that Ansible made the change.
+    type: str
+  wait:
+    description:
+      - After a change, poll the campaign's status until the vendor reports the desired state.
+    type: bool
+    default: false
+  wait_timeout:
+    description:
+      - Seconds to wait for the desired state when O(wait=true).
+    type: int
+    default: 120
+notes:
+  - After a change without O(wait), RV(campaign.native_status) is the status the vendor documents for the
+    new state; with O(wait=true) it is the status read back.
+seealso:
+  - module: campaignops.campaigns.campaign_info
+'''
+
+EXAMPLES = r'''
+- name: Pause 8x8 campaign 6561
+  campaignops.campaigns.campaign_state:
+    provider: 8x8
+    platform: na12
+    username: "{{ eight_by_eight_tenant }}"
+    data_token: "{{ eight_by_eight_data_token }}"
+    action_token: "{{ eight_by_eight_action_token }}"
+    campaign_id: "6561"
+    state: paused
+
+- name: Resume an Ocamba campaign, credentials from OCAMBA_TOKEN
+  campaignops.campaigns.campaign_state:
+    provider: ocamba
+    campaign_id: "4711"
+    state: running
+
+- name: Flush an 8x8 campaign's queue (running -> paused -> purged)
+  campaignops.campaigns.campaign_state:
+    provider: 8x8
+    platform: eu3
+    campaign_id: "6561"
+    state: purged
+  register: purge
+  # purge.actions == ["pause", "purge"]
+
+- name: Pause every listed Wolkvox campaign in one task
+  campaignops.campaigns.campaign_state:
+    provider: wolkvox
+    server: "0032"
+    state: paused
+    campaigns:
+      - campaign_id: "4001"
+      - campaign_id: "4002"
+        campaign_type: predictive
+      - campaign_id: "4003"
+        state: running
+
+- name: Set provider and credentials once for a whole play
+  module_defaults:
+    group/campaignops.campaigns.campaigns:
+      provider: isales
+      api_url: https://isales.example.com:28090
+      vdn_id: 12
+  block:
+    - name: Pause an iSales campaign (AK/SK from ISALES_ACCESS_KEY and ISALES_SECRET_KEY)
+      campaignops.campaigns.campaign_state:
+        campaign_id: "1002003"
+        state: paused
+'''
+
+RETURN = r'''
+campaign:
+  description: The campaign after the task (single form).
+  returned: success, single form
+  type: dict
+  contains:
+    id:
+      description: The vendor's campaign id.
+      type: str
+      sample: "6561"
+    name:
+      description: The campaign name, when the vendor reports one.
+      type: str
+      sample: My Callbacks
+    state:
+      description: The canonical state (V(running), V(paused), V(purged), V(stopped), V(new), V(draft), V(scheduled),
+        V(completed) or V(unknown)).
+      type: str
+      sample: paused
+    native_status:
+      description: The vendor's own status word or code.
+      type: raw
+      sample: 8
+previous_state:
+  description: The canonical state read before any change (single form).
+  returned: success, single form
+  type: str
+  sample: running
+actions:
+  description:
+    - The vendor calls made, in order, or in check mode those that would be made; the vendor's own verbs.
+    - On a failure part way through a multi-step change, the calls that did succeed.
+  returned: always, single form
+  type: list
+  elements: str
+  sample: [pause, purge]
+results:
+  description: One result per item of O(campaigns), in the same order, each with RV(campaign), RV(previous_state),
+    RV(actions), C(changed), C(campaign_id) and, for an item that failed, C(failed) and C(msg).
+  returned: always, bulk form
+  type: list
+  elements: dict
+diff:
+  description: The campaign's state and native status before and after (a list of those in the bulk form).
+  returned: when diff mode is on
+  type: raw
+  sample: {before: {state: running, native_status: 3}, after: {state: paused, native_status: 8}}
+'''
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.campaignops.campaigns.plugins.module_utils._engine import run_state_module
+from ansible_collections.campaignops.campaigns.plugins.module_utils._options import CONNECTION_ARGUMENT_SPEC, STATE_OPTION_SPEC
+
+STATES = ['running', 'paused', 'purged', 'stopped']
+
+
+def main():
+    argument_spec = dict(
+        campaign_id=dict(type='str'),
+        state=dict(type='str', choices=STATES),
+        campaigns=dict(type='list', elements='dict', options=dict(
+            campaign_id=dict(type='str', required=True),
+            state=dict(type='str', choices=STATES),
+            vdn_id=dict(type='int'),
+            campaign_type=dict(type='str', choices=['preview', 'predictive']),
+            reason=dict(type='str'),
+        )),
+        wait=dict(type='bool', default=False),
+        wait_timeout=dict(type='int', default=120),
+    )
+    argument_spec.update(CONNECTION_ARGUMENT_SPEC)
+    argument_spec.update(STATE_OPTION_SPEC)
+    module = AnsibleModule(
+        argument_spec=argument_spec,
+        required_one_of=[('campaign_id', 'campaigns')],
+        mutually_exclusive=[('campaign_id', 'campaigns')],
+        required_by={'campaign_id': 'state'},
+        supports_check_mode=True,
+    )
+    run_state_module(module)
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,11 @@
+"""Vendor simulator for the campaignops.campaigns collection (tests, demo, benchmarks).
+
+``Simulator`` serves the five vendor APIs on one port; ``DEFAULT_CREDENTIALS`` are the
+credentials of the bundled ``seed.json``. See ``README.md`` in this directory.
+"""
+
+from .server import DEFAULT_SEED_PATH, Simulator, load_seed
+
+DEFAULT_CREDENTIALS = load_seed(DEFAULT_SEED_PATH)["credentials"]
+
+__all__ = ["Simulator", "DEFAULT_CREDENTIALS", "DEFAULT_SEED_PATH", "load_seed"]

@@ -1,0 +1,49 @@
+"""How an injected fault turns into an answer.
+
+Faults are queued through ``POST /_sim/faults`` and fire, in order, for the vendor
+requests they match (provider, optional method), one per request, until their count
+is used up. All kinds answer before the request is processed, except ``slow`` (sleeps
+``delay_s`` then answers normally) and ``reset_after`` (applies the request, then drops
+the connection without an answer).
+"""
+
+import time
+
+from .core import Response
+
+TRUNCATED_JSON = b'{"total": 1, "items": [{"id": "1", "status": "runn'
+
+HTML_502 = (
+    b"<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n"
+    b"<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"
+)
+
+PLAIN_STATUS = {"http_500": 500, "http_502": 502, "http_503": 503, "http_504": 504}
+
+
+def apply_fault(state, vendor, wolkvox, fault, request, route):
+    """Return the ``Response`` that ``fault`` gives for ``request`` (``wolkvox`` shapes the concurrency 403)."""
+    kind = fault["kind"]
+    if kind == "slow":
+        time.sleep(fault["delay_s"])
+        return vendor.handle(state, request, route)
+    if kind == "reset_before":
+        return Response(None, reset=True)
+    if kind == "reset_after":
+        vendor.handle(state, request, route)
+        return Response(None, reset=True)
+    if kind in PLAIN_STATUS:
+        return vendor.http_error(PLAIN_STATUS[kind])
+    if kind == "http_429":
+        response = vendor.http_error(429)
+        response.set_header("Retry-After", fault["retry_after"])
+        return response
+    if kind == "http_401":
+        return vendor.unauthorized(state, request)
+    if kind == "malformed_json":
+        return Response(200, TRUNCATED_JSON, [("Content-Type", vendor.content_type)])
+    if kind == "html_error":
+        return Response(502, HTML_502, [("Content-Type", "text/html; charset=utf-8")])
+    if kind == "wolkvox_403_concurrency":
+        return wolkvox.concurrency_error(state)
+    return vendor.business_error(state)
