@@ -60,6 +60,7 @@ TMPROOT=""
 COLL=""
 NAMESPACE=campaignops
 NAME=campaigns
+VERSION=""
 
 log() { printf '%s\n' "$*"; }
 
@@ -123,7 +124,7 @@ run_stage() {
 find_python() {
     local version="$1" candidate real
     local pyenv_root="${PYENV_ROOT:-$HOME/.pyenv}"
-    for candidate in $(ls -d "$pyenv_root"/versions/"$version".*/bin/python"$version" 2>/dev/null | sort -V -r) \
+    for candidate in $(printf '%s\n' "$pyenv_root"/versions/"$version".*/bin/python"$version" | sort -V -r) \
                      $(command -v "python$version" 2>/dev/null); do
         [ -x "$candidate" ] || continue
         real="$("$candidate" -c 'import sys; print(sys.executable)' 2>/dev/null)" || continue
@@ -193,11 +194,10 @@ import sys
 import yaml
 with open(sys.argv[1]) as f:
     data = yaml.safe_load(f)
-print(data['namespace'], data['name'])
+print(data['namespace'], data['name'], data['version'])
 EOF
 )" || return 1
-    NAMESPACE="${out% *}"
-    NAME="${out#* }"
+    read -r NAMESPACE NAME VERSION <<<"$out"
 }
 
 # copy_collection DEST: copy the working tree (minus VCS, venv, outputs and caches) to DEST.
@@ -252,7 +252,7 @@ stage_setup() {
     log "copy: $COLL"
     install_get_pip_standin || return 1
     # Hand the values to the parent shell (the stage runs in a subshell).
-    printf '%s\n%s\n' "$TMPROOT" "$COLL" >"$SETUP_OUT"
+    printf '%s\n%s\n%s %s %s\n' "$TMPROOT" "$COLL" "$NAMESPACE" "$NAME" "$VERSION" >"$SETUP_OUT"
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -283,8 +283,8 @@ stage_sanity() {
     fi
     check_no_sanity_ignores || rc=1
     cd "$COLL" || return 1
-    log "+ ansible-test sanity --venv --python $version --color no -v"
-    ansible-test sanity --venv --python "$version" --color no -v || rc=1
+    log "+ ansible-test sanity --venv --python $version --color no"
+    ansible-test sanity --venv --python "$version" --color no || rc=1
     return "$rc"
 }
 
@@ -325,24 +325,45 @@ stage_lint() {
 }
 
 stage_changelog() {
-    local rc=0
+    local rc=0 released
     cd "$COLL" || return 1
     export ANSIBLE_COLLECTIONS_PATH="$TMPROOT"
     log "+ antsibull-changelog lint"
     antsibull-changelog lint || rc=1
     log "+ antsibull-changelog lint-changelog-yaml changelogs/changelog.yaml"
     antsibull-changelog lint-changelog-yaml changelogs/changelog.yaml || rc=1
-    log "+ antsibull-changelog generate"
-    antsibull-changelog generate || return 1
-    if [ -f "$ROOT/CHANGELOG.rst" ]; then
-        log "+ diff -u CHANGELOG.rst (committed) CHANGELOG.rst (generated)"
-        if ! diff -u "$ROOT/CHANGELOG.rst" "$COLL/CHANGELOG.rst"; then
-            log "ERROR: CHANGELOG.rst is out of date: run 'antsibull-changelog generate' and commit it"
+    released="$("$VENV/bin/python" - changelogs/changelog.yaml "$VERSION" <<'EOF'
+import sys
+import yaml
+with open(sys.argv[1]) as f:
+    releases = (yaml.safe_load(f) or {}).get('releases') or {}
+print('%d %s' % (len(releases), 'yes' if sys.argv[2] in releases else 'no'))
+EOF
+)" || return 1
+    if [ "${released% *}" != 0 ]; then
+        # Released versions exist: CHANGELOG.rst must be exactly what changelog.yaml generates.
+        log "+ antsibull-changelog generate"
+        antsibull-changelog generate || return 1
+        if [ ! -f "$ROOT/CHANGELOG.rst" ]; then
+            log "ERROR: changelogs/changelog.yaml has releases but CHANGELOG.rst is not committed"
             rc=1
+        else
+            log "+ diff -u CHANGELOG.rst (committed) CHANGELOG.rst (generated)"
+            if ! diff -u "$ROOT/CHANGELOG.rst" "$COLL/CHANGELOG.rst"; then
+                log "ERROR: CHANGELOG.rst is out of date: run 'antsibull-changelog generate' and commit it"
+                rc=1
+            fi
         fi
     else
-        log "note: no CHANGELOG.rst in the repository; generated one in the copy:"
-        cat "$COLL/CHANGELOG.rst"
+        log "note: changelogs/changelog.yaml has no release yet"
+    fi
+    if [ "${released#* }" = no ]; then
+        # galaxy.yml's version is not released yet: rehearse its release in the copy (fragments,
+        # new plugins) so that `antsibull-changelog release` works when the time comes.
+        log "+ antsibull-changelog release --version $VERSION   (rehearsal in the copy)"
+        antsibull-changelog release --version "$VERSION" || return 1
+        log "--- CHANGELOG.rst that the release of $VERSION would produce:"
+        cat CHANGELOG.rst
     fi
     return "$rc"
 }
@@ -355,7 +376,7 @@ stage_docs() {
 
 stage_build() {
     local build="$TMPROOT/build/ansible_collections/$NAMESPACE/$NAME"
-    local dist="$TMPROOT/dist" installed="$TMPROOT/installed" tarball out rc module fail=0
+    local dist="$TMPROOT/dist" installed="$TMPROOT/installed" tarball out msg rc module fail=0
     copy_collection "$build" || return 1
     cd "$build" || return 1
     log "+ ansible-galaxy collection build --output-path $dist"
@@ -366,11 +387,10 @@ stage_build() {
         fail=1
     fi
     cd "$TMPROOT" || return 1
-    log "+ ansible-galaxy collection install --offline -p $installed $tarball"
-    ansible-galaxy collection install --offline -p "$installed" "$tarball" || return 1
-
     export ANSIBLE_COLLECTIONS_PATH="$installed"
     export ANSIBLE_COLLECTIONS_SCAN_SYS_PATH=false
+    log "+ ANSIBLE_COLLECTIONS_PATH=$installed ansible-galaxy collection install --offline -p $installed $tarball"
+    ansible-galaxy collection install --offline -p "$installed" "$tarball" || return 1
     for module in campaign_state campaign_info; do
         log "+ ansible-doc $NAMESPACE.$NAME.$module"
         out="$(ansible-doc "$NAMESPACE.$NAME.$module" 2>&1)"
@@ -385,12 +405,22 @@ stage_build() {
         fi
     done
 
+    # ansible-core 2.19 hides tracebacks by default (DISPLAY_TRACEBACK=never), and reports an
+    # unhandled module exception with a result that has no msg of the module's own: the
+    # controller then writes "Task failed: Module failed: <exception>" as the result's msg.
+    # The "localhost | FAILED! => {...}" result shows which of the two happened.
     log "+ ansible localhost -m $NAMESPACE.$NAME.campaign_info -a 'provider=ocamba api_url=http://127.0.0.1:9 token=x' -e ansible_python_interpreter=$VENV/bin/python"
     out="$(ansible localhost -m "$NAMESPACE.$NAME.campaign_info" \
         -a 'provider=ocamba api_url=http://127.0.0.1:9 token=x' \
         -e "ansible_python_interpreter=$VENV/bin/python" 2>&1)"
     rc=$?
     printf '%s\n' "$out"
+    msg="$(printf '%s\n' "$out" | "$VENV/bin/python" -c '
+import json, sys
+text = sys.stdin.read()
+marker = text.find("=> {")
+print(json.JSONDecoder().raw_decode(text[marker + 3:])[0].get("msg", "") if marker >= 0 else "")
+' 2>/dev/null || true)"
     if [ "$rc" = 0 ]; then
         log "ERROR: the ad-hoc run against a closed port succeeded; it must fail"
         fail=1
@@ -399,6 +429,9 @@ stage_build() {
         fail=1
     elif printf '%s\n' "$out" | grep -q 'Traceback'; then
         log "ERROR: the ad-hoc failure shows a Traceback"
+        fail=1
+    elif printf '%s\n' "$out" | grep -q 'MODULE FAILURE' || [ "${msg#Task failed: }" != "$msg" ]; then
+        log "ERROR: the module raised an unhandled exception (result msg: '$msg') instead of failing with fail_json"
         fail=1
     else
         log "ok: ad-hoc run failed cleanly (exit $rc) with 'could not connect'"
@@ -435,13 +468,29 @@ main() {
     local version total_start stage i
     total_start=$(date +%s)
     log "campaignops test pipeline: root $ROOT, STAGES=$STAGES"
+    if [ "$STAGES" != all ]; then
+        local want known ok
+        known="setup units pytest-unit pytest-integration lint changelog docs build molecule"
+        for version in $SANITY_PYTHONS; do known="$known sanity-$version"; done
+        for want in $STAGES; do
+            ok=0
+            for stage in $known; do
+                if [ "$stage" = "$want" ] || [ "${stage#"$want"-}" != "$stage" ]; then ok=1; fi
+            done
+            if [ "$ok" = 0 ]; then
+                log "ERROR: unknown stage '$want' in STAGES (known: $known)"
+                log "0 passed, 1 failed"
+                return 2
+            fi
+        done
+    fi
 
     SETUP_OUT="$(mktemp)"
     if ! run_stage setup stage_setup; then
         rm -f "$SETUP_OUT"
         log "setup failed: no other stage can run"
     else
-        { read -r TMPROOT; read -r COLL; } <"$SETUP_OUT"
+        { read -r TMPROOT; read -r COLL; read -r NAMESPACE NAME VERSION; } <"$SETUP_OUT"
         rm -f "$SETUP_OUT"
         [ "${KEEP_TMP:-0}" = 1 ] && log "temporary tree (kept): $TMPROOT"
 

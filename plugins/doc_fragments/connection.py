@@ -98,6 +98,22 @@ options:
       - Seconds to wait for each HTTP request.
     type: float
     default: 30
+  retries:
+    description:
+      - How many times a request is retried after a connection failure, C(429), C(502), C(503) or C(504)
+        (reads), or after the vendor refused it for load before processing it (writes), with exponential
+        backoff and jitter, honouring C(Retry-After).
+      - A write that may have been applied (timeout, connection reset, error answer) is never sent again blindly.
+    type: int
+    default: 3
+  concurrency:
+    description:
+      - How many requests are in flight at once when a task converges several campaigns.
+      - Defaults to V(8), and to V(1) for Wolkvox. For Wolkvox this is also the number of requests in flight
+        per token across every Ansible process on the machine, and at most V(2), the vendor's limit.
+      - Ocamba's documented rate limits (10 requests per second, 150 per minute per account) are kept
+        whatever this value, across every Ansible process on the machine.
+    type: int
 notes:
   - Options that belong to another provider than O(provider) are refused, so a task cannot silently ignore them.
     Environment variables are read only for the selected provider.

@@ -18,14 +18,17 @@ from concurrent.futures import ThreadPoolExecutor
 
 from ansible.module_utils.basic import missing_required_lib
 
-from ansible_collections.campaignops.campaigns.plugins.module_utils._errors import CampaignError, TransitionError, ValidationError
-from ansible_collections.campaignops.campaigns.plugins.module_utils._http import HAS_REQUESTS, REQUESTS_IMPORT_ERROR, HttpClient
+from ansible_collections.campaignops.campaigns.plugins.module_utils._errors import CampaignError, TransitionError, ValidationError, WrongStateError
+from ansible_collections.campaignops.campaigns.plugins.module_utils._http import HAS_REQUESTS, REQUESTS_IMPORT_ERROR, HttpClient, RetryPolicy
 from ansible_collections.campaignops.campaigns.plugins.module_utils._options import ITEM_OPTIONS, resolve_connection, secret_values
 from ansible_collections.campaignops.campaigns.plugins.module_utils._providers import PROVIDERS
 from ansible_collections.campaignops.campaigns.plugins.module_utils._states import describe_allowed, plan_path
 
 WAIT_FIRST_DELAY = 1.0
 WAIT_MAX_DELAY = 10.0
+READ_BACK_FIRST_DELAY = 0.5
+READ_BACK_MIN_GRACE = 5.0
+READ_BACK_MAX_GRACE = 60.0
 
 
 class Converger:
@@ -48,12 +51,17 @@ class Converger:
         actions = [action for action, _state in steps]
         final = campaign
         if steps and not self.check_mode:
-            self.apply(campaign, steps, item)
-            final = self.wait_for(item) if self.wait else self.client.after(campaign, item['state'])
+            actions = self.apply(campaign, steps, item)
+            try:
+                final = self.wait_for(item) if self.wait else self.client.after(campaign, item['state'])
+            except CampaignError as exc:
+                # Every write was accepted: a failure while waiting must still report them.
+                exc.details['actions'] = actions
+                raise
         elif steps:
             final = self.client.after(campaign, item['state'])
         return dict(
-            changed=bool(steps),
+            changed=bool(actions),
             campaign=_public(final),
             previous_state=campaign.state,
             actions=actions,
@@ -71,18 +79,69 @@ class Converger:
                 current=campaign.state, desired=desired, allowed=exc.details.get('allowed'))
 
     def apply(self, campaign, steps, item):
+        """Apply the steps; return the vendor calls that took effect.
+
+        A write is never repeated blindly. When its outcome is unknown (no answer, 5xx) the
+        status is read back: done means done, unchanged means try again within the retry
+        budget. When the vendor says the campaign is not in a state that allows the call, it
+        moved under us: read it back and plan again, once."""
         done = []
-        for action, state in steps:
+        unknown_outcomes_left = self.client.http.retry.retries
+        replans_left = 1
+        while steps:
+            action, state = steps[0]
             try:
                 self.client.apply(campaign, action, item)
             except CampaignError as exc:
-                if done:
-                    exc.message = '{0}; already applied before it: {1} (the campaign should now be {2})'.format(
-                        exc.message, ', '.join(done), previous_state(steps, len(done)))
-                exc.details['actions'] = list(done)
-                raise
+                moved = isinstance(exc, WrongStateError)
+                if not (exc.ambiguous or moved) or (exc.ambiguous and not unknown_outcomes_left) or (moved and not replans_left):
+                    raise self.partial_failure(exc, done, campaign)
+                unknown_outcomes_left -= 1 if exc.ambiguous else 0
+                replans_left -= 1 if moved else 0
+                campaign = self.read_back(item, exc, done, campaign.state)
+                if campaign.state == state:
+                    done.append(action)
+                steps = self.replan(campaign, item['state'], exc, done)
+                continue
             done.append(action)
             campaign = self.client.after(campaign, state)
+            steps = steps[1:]
+        return done
+
+    def read_back(self, item, cause, done, state_before):
+        """Read the campaign after a failed write. A request that timed out may still be in the
+        vendor's hands, so keep reading for a grace period until the status moves: sending
+        the write again while the first one is still on its way would apply it twice."""
+        deadline = self.clock() + (self.in_flight_grace() if cause.details.get('in_flight') else 0)
+        delay = READ_BACK_FIRST_DELAY
+        while True:
+            self.client.forget()
+            try:
+                campaign = self.client.read(item)
+            except CampaignError as exc:
+                raise self.partial_failure(CampaignError('{0}; reading the status back failed too: {1}'.format(cause.message, exc.message)),
+                                           done, None)
+            if campaign.state != state_before or self.clock() + delay > deadline:
+                return campaign
+            self.sleep(delay)
+            delay = min(delay * 2, WAIT_MAX_DELAY)
+
+    def in_flight_grace(self):
+        return min(READ_BACK_MAX_GRACE, max(READ_BACK_MIN_GRACE, 2 * self.client.http.timeout))
+
+    def replan(self, campaign, desired, cause, done):
+        try:
+            return self.plan(campaign, desired)
+        except TransitionError as exc:
+            raise self.partial_failure(TransitionError('{0}; read back: {1}'.format(cause.message, exc.message)), done, campaign)
+
+    def partial_failure(self, exc, done, campaign):
+        """The error to raise, saying which calls did take effect before it."""
+        if done:
+            exc.message = '{0}; already applied: {1}{2}'.format(
+                exc.message, ', '.join(done), ' (the campaign is now {0})'.format(campaign.state) if campaign else '')
+        exc.details['actions'] = list(done)
+        return exc
 
     def wait_for(self, item):
         """Poll until the vendor reports the target state, with doubling delays."""
@@ -116,10 +175,6 @@ class Converger:
                           actions=exc.details.get('actions', []))
         result['campaign_id'] = item['campaign_id']
         return result
-
-
-def previous_state(steps, count):
-    return steps[count - 1][1]
 
 
 def _public(campaign):
@@ -199,9 +254,14 @@ def _connection(module):
 
 
 def _client(provider_cls, options):
+    """The provider's client with one keep-alive session, its limits and retry budget."""
+    concurrency = provider_cls.effective_concurrency(options)
     http = HttpClient(timeout=options['timeout'], validate_certs=options['validate_certs'], ca_path=options.get('ca_path'),
-                      pool_size=provider_cls.concurrency)
-    return provider_cls(http, options)
+                      limiter=provider_cls.limiter(options), retry=RetryPolicy(retries=options['retries']), pool_size=concurrency,
+                      throttled=provider_cls.is_throttled)
+    client = provider_cls(http, options)
+    client.concurrency = concurrency
+    return client
 
 
 def _state_items(params, provider_cls, options, bulk):

@@ -13,12 +13,20 @@ __metaclass__ = type
 
 
 class CampaignError(Exception):
-    """Base class. ``str(error)`` is the complete message shown to the user."""
+    """Base class. ``str(error)`` is the complete message shown to the user.
+
+    ``ambiguous`` is true when a write failed in a way that does not tell whether the vendor
+    applied it (no answer, a 5xx, an unreadable answer): the engine then reads the status back."""
+
+    ambiguous = False
 
     def __init__(self, message, **details):
         super(CampaignError, self).__init__(message)
         self.message = message
         self.details = details
+
+    def __str__(self):
+        return self.message
 
 
 class ValidationError(CampaignError):
@@ -44,6 +52,11 @@ class PreconditionError(CampaignError):
 class VendorError(CampaignError):
     """The vendor answered with an error (HTTP status or a failure code in the body)."""
 
+    @property
+    def ambiguous(self):
+        status = self.details.get('status')
+        return self.details.get('unreadable', False) or (status is not None and status >= 500)
+
 
 class WrongStateError(VendorError):
     """The vendor refused a write because the campaign is not in a state that allows it:
@@ -57,4 +70,8 @@ class TransportError(CampaignError):
 
     def __init__(self, message, ambiguous=False, **details):
         super(TransportError, self).__init__(message, **details)
-        self.ambiguous = ambiguous
+        self._ambiguous = ambiguous
+
+    @property
+    def ambiguous(self):
+        return self._ambiguous

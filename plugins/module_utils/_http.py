@@ -86,10 +86,11 @@ class NullLimiter:
 class HttpClient:
     """One session per module run; every provider client sends through it."""
 
-    def __init__(self, timeout=30.0, validate_certs=True, ca_path=None, limiter=None, retry=None, pool_size=10):
+    def __init__(self, timeout=30.0, validate_certs=True, ca_path=None, limiter=None, retry=None, pool_size=10, throttled=None):
         self.timeout = timeout
         self.limiter = limiter or NullLimiter()
         self.retry = retry or RetryPolicy()
+        self.throttled = throttled or is_rate_limited
         self.session = requests.Session()
         self.session.verify = ca_path if (validate_certs and ca_path) else validate_certs
         self.session.headers['User-Agent'] = USER_AGENT
@@ -100,20 +101,23 @@ class HttpClient:
         self.session.mount('http://', adapter)
 
     def request(self, method, url, headers=None, params=None, json_body=None, auth=None):
-        """Send one request; reads are retried, writes are sent once. Returns the response
-        whatever its status: judging the answer is the provider's business."""
+        """Send one request and return the response whatever its status: judging the answer is
+        the provider's business. Reads are retried on transport errors and 429/502/503/504;
+        a write is retried only when it certainly was not processed (refused connection,
+        throttled), never after an answer or a silence that may hide an applied change."""
         is_read = method == 'GET'
         attempt = 0
         while True:
             attempt += 1
             try:
                 response = self._send(method, url, headers, params, json_body, auth)
-            except TransportError:
-                if not is_read or attempt > self.retry.retries:
+            except TransportError as exc:
+                if exc.ambiguous or attempt > self.retry.retries:
                     raise
                 self.retry.sleep(self.retry.delay(attempt))
                 continue
-            if is_read and response.status_code in RETRYABLE_STATUS and attempt <= self.retry.retries:
+            retryable = self.throttled(response) or (is_read and response.status_code in RETRYABLE_STATUS)
+            if retryable and attempt <= self.retry.retries:
                 self.retry.sleep(self.retry.delay(attempt, response))
                 continue
             return response
@@ -134,6 +138,10 @@ class HttpClient:
         self.session.close()
 
 
+def is_rate_limited(response):
+    return response.status_code == 429
+
+
 def transport_error(method, url, exc):
     """Turn a ``requests`` exception into a ``TransportError`` that says what to do."""
     target = _without_query(url)
@@ -144,7 +152,7 @@ def transport_error(method, url, exc):
     if isinstance(exc, requests.exceptions.ConnectTimeout):
         return TransportError('could not connect to {0}: timed out'.format(target))
     if isinstance(exc, requests.exceptions.ReadTimeout):
-        return TransportError('{0} {1}: no answer within the timeout'.format(method, target), ambiguous=method != 'GET')
+        return TransportError('{0} {1}: no answer within the timeout'.format(method, target), ambiguous=method != 'GET', in_flight=True)
     if isinstance(exc, requests.exceptions.ConnectionError) and _is_refused(exc):
         return TransportError('could not connect to {0}: {1}'.format(target, _short(exc)))
     return TransportError('{0} {1}: connection failed: {2}'.format(method, target, _short(exc)), ambiguous=method != 'GET')
@@ -178,7 +186,7 @@ def parse_json(response, what):
         return response.json()
     except ValueError:
         raise VendorError('{0}: HTTP {1} with a body that is not JSON: {2!r}'.format(what, response.status_code, excerpt(response)),
-                          status=response.status_code)
+                          status=response.status_code, unreadable=True)
 
 
 def excerpt(response, limit=120):

@@ -37,6 +37,8 @@ CONNECTION_ARGUMENT_SPEC = dict(
     validate_certs=dict(type='bool', default=True),
     ca_path=dict(type='path'),
     timeout=dict(type='float', default=30.0),
+    retries=dict(type='int', default=3),
+    concurrency=dict(type='int'),
     vdn_id=dict(type='int'),
 )
 
@@ -61,9 +63,9 @@ ENV_BOUND_OPTIONS = ('api_url', 'server', 'platform', 'token', 'username', 'pass
 SECRET_OPTIONS = tuple(name for name, spec in CONNECTION_ARGUMENT_SPEC.items() if spec.get('no_log'))
 
 CAMPAIGN_ID_MAX_LENGTH = 128
-_SAFE_ID = re.compile(r'^[A-Za-z0-9][A-Za-z0-9._:@~-]*$')
-_SERVER = re.compile(r'^[0-9]{1,6}$')
-_PLATFORM = re.compile(r'^[a-z]{2}[0-9]{1,3}$')
+_SAFE_ID = re.compile(r'^[A-Za-z0-9][A-Za-z0-9._:@~-]*\Z')
+_SERVER = re.compile(r'^[0-9]{1,6}\Z')
+_PLATFORM = re.compile(r'^[a-z]{2}[0-9]{1,3}\Z')
 
 
 def env_name(provider_cls, option):
@@ -85,6 +87,10 @@ def resolve_connection(params, provider_cls, environ=None):
                 options[name] = value
     if options.get('vdn_id') is not None:
         options['vdn_id'] = validate_vdn_id(options['vdn_id'])
+    if options.get('retries') is not None and not 0 <= options['retries'] <= 10:
+        raise ValidationError('retries={0} is out of range: use 0 to 10'.format(options['retries']))
+    if options.get('timeout') is not None and not 0 < options['timeout'] <= 600:
+        raise ValidationError('timeout={0} is out of range: use more than 0 and at most 600 seconds'.format(options['timeout']))
     return options
 
 
@@ -162,6 +168,10 @@ def validate_api_url(value, option='api_url'):
         parts = urlsplit(value)
         port = parts.port
     except ValueError as exc:
+        if '@' in str(value):
+            # Never echo a password given as userinfo, not even in a URL that does not parse.
+            raise ValidationError('{0} {1!r} is not a valid URL; it must not carry credentials: use the credential options'.format(
+                option, re.sub(r'(?s)^([^/?#]*//).*@', r'\1<credentials>@', str(value))))
         raise ValidationError('{0} {1!r} is not a valid URL: {2}'.format(option, value, exc))
     problem = None
     shown = value

@@ -17,6 +17,7 @@ from ansible.module_utils.six.moves.urllib.parse import quote
 
 from ansible_collections.campaignops.campaigns.plugins.module_utils._errors import ValidationError, WrongStateError
 from ansible_collections.campaignops.campaigns.plugins.module_utils._http import error_for_status, excerpt, parse_json
+from ansible_collections.campaignops.campaigns.plugins.module_utils._limits import AccountLimiter, account_key
 from ansible_collections.campaignops.campaigns.plugins.module_utils._options import (
     require_credentials,
     validate_api_url,
@@ -56,7 +57,13 @@ class Provider:
     native_after = {}
     transitions = {}
     can_list = True
+    # Requests in flight at once for a bulk run, unless the task sets concurrency.
     concurrency = 8
+    max_concurrency = 32
+    # (count, seconds) windows the vendor enforces per account, kept machine-wide.
+    rate_limits = ()
+    # Whether concurrency also bounds requests in flight across every process using the account.
+    concurrency_is_account_limit = False
 
     def __init__(self, http, options):
         self.http = http
@@ -101,6 +108,29 @@ class Provider:
     @classmethod
     def resolve_base_url(cls, options):
         return options.get('api_url') or cls.default_api_url
+
+    @classmethod
+    def effective_concurrency(cls, options):
+        value = options.get('concurrency') or cls.concurrency
+        if not 1 <= value <= cls.max_concurrency:
+            raise ValidationError('concurrency={0} is out of range for provider={1}: use 1 to {2}'.format(
+                value, cls.name, cls.max_concurrency))
+        return value
+
+    @classmethod
+    def limiter(cls, options):
+        """The machine-wide limiter of this account, or None when the vendor documents no limit."""
+        if not cls.rate_limits and not cls.concurrency_is_account_limit:
+            return None
+        identity = [options.get(name) or '' for method in cls.read_credentials for name in method]
+        return AccountLimiter(account_key(cls.name, cls.resolve_base_url(options), *identity),
+                              max_in_flight=cls.effective_concurrency(options) if cls.concurrency_is_account_limit else None,
+                              windows=cls.rate_limits)
+
+    @staticmethod
+    def is_throttled(response):
+        """Whether the vendor refused the request for load, before processing it."""
+        return response.status_code == 429
 
     # ----- the client --------------------------------------------------------------------
 

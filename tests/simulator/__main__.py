@@ -1,6 +1,11 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) campaignops.campaigns contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Command line entry point: ``python -m tests.simulator [options]`` from the repository root.
 
-Prints ``simulator listening on URL`` once the port is bound, writes the port to
+Prints ``simulator listening on URL`` once the port is bound (with ``--https`` the CA
+certificate's path also goes to stderr), writes the port to
 ``--port-file`` when given, and stops cleanly (exit 0) on SIGTERM or SIGINT.
 """
 
@@ -51,6 +56,9 @@ def main(argv=None):
             with open(temp, "w", encoding="utf-8") as handle:
                 handle.write("%d\n" % sim.port)
             os.replace(temp, args.port_file)
+        if sim.ca_cert_path:
+            sys.stderr.write("simulator CA certificate: %s\n" % sim.ca_cert_path)
+            sys.stderr.flush()
         sys.stdout.write("simulator listening on %s\n" % sim.url)
         sys.stdout.flush()
         while not stop.wait(0.5):

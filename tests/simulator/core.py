@@ -1,3 +1,7 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) campaignops.campaigns contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Shared state and plumbing of the vendor simulator.
 
 This module holds everything that is not specific to one vendor:
@@ -150,25 +154,22 @@ class OcambaLimiter:
             start, count = windows[name]
             if count >= limit:
                 allowed = False
-                retry_after = max(retry_after, max(1, math.ceil(start + length - now)))
+                retry_after = max(retry_after, 1, math.ceil(start + length - now))
         if allowed and consume:
             for name, _length in self.WINDOWS:
                 start, count = windows[name]
                 windows[name] = (start, count + 1)
-        best = None
+        candidates = []
         for name, length in self.WINDOWS:
             limit = limits.get(name)
             if limit is None:
                 continue
             start, count = windows[name]
-            remaining = max(0, limit - count)
-            reset = max(1, math.ceil(start + length - now))
-            if best is None or remaining < best[1]:
-                best = (limit, remaining, reset)
-        if best is None:
-            headers = []
-        else:
-            headers = [("X-RateLimit-Limit", str(best[0])), ("X-RateLimit-Remaining", str(best[1])), ("X-RateLimit-Reset", str(best[2]))]
+            candidates.append((max(0, limit - count), limit, max(1, math.ceil(start + length - now))))
+        headers = []
+        if candidates:
+            remaining, limit, reset = min(candidates, key=lambda c: c[0])
+            headers = [("X-RateLimit-Limit", str(limit)), ("X-RateLimit-Remaining", str(remaining)), ("X-RateLimit-Reset", str(reset))]
         return allowed, headers, retry_after
 
 

@@ -1,3 +1,7 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) campaignops.campaigns contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 """How an injected fault turns into an answer.
 
 Faults are queued through ``POST /_sim/faults`` and fire, in order, for the vendor

@@ -1,3 +1,7 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) campaignops.campaigns contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 """The vendor simulator: one HTTP(S) server speaking five vendors' campaign APIs.
 
 Paths (they do not collide, so everything is served on one port):
@@ -177,7 +181,7 @@ class _Server(ThreadingHTTPServer):
 
     def server_bind(self):
         """Bind without the reverse DNS lookup ``HTTPServer`` does."""
-        socketserver.TCPServer.server_bind(self)  # pylint: disable=non-parent-method-called
+        socketserver.TCPServer.server_bind(self)
         self.server_name = str(self.server_address[0])
         self.server_port = self.server_address[1]
 

@@ -43,6 +43,8 @@ class Ocamba(Provider):
     }
     # Inferred: a call in the wrong state most likely answers 400.
     wrong_state_statuses = (400,)
+    # Documented per account: burst 10 requests/s, steady 150 requests/min.
+    rate_limits = ((10, 1.0), (150, 60.0))
 
     def send(self, method, url, params=None, body=None):
         headers = {'Authorization': 'Bearer {0}'.format(self.options['token']), 'Accept': 'application/json'}

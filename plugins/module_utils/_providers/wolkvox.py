@@ -25,6 +25,7 @@ from ansible_collections.campaignops.campaigns.plugins.module_utils._provider im
 SUCCESS_CODES = (200, 202)
 CAMPAIGN_TYPES = ('preview', 'predictive')
 BAD_TOKEN_MARKERS = ('VALIDATE TOKEN', 'ENTER THE WOLKVOX-TOKEN')
+SIMULTANEOUS_MARKER = 'SIMULTANEOUS REQUESTS'
 
 
 class Wolkvox(Provider):
@@ -41,8 +42,11 @@ class Wolkvox(Provider):
     }
     # Inferred: starting a started campaign (and similar) most likely answers 400.
     wrong_state_statuses = (400,)
-    # The vendor asks not to use one token concurrently.
+    # The vendor allows 2 simultaneous requests per token but asks not to use one token
+    # concurrently at all: one in flight by default, machine-wide.
     concurrency = 1
+    max_concurrency = 2
+    concurrency_is_account_limit = True
 
     def __init__(self, http, options):
         super(Wolkvox, self).__init__(http, options)
@@ -60,6 +64,10 @@ class Wolkvox(Provider):
     @classmethod
     def resolve_base_url(cls, options):
         return options.get('api_url') or 'https://wv{0}.wolkvox.com'.format(options['server'])
+
+    @staticmethod
+    def is_throttled(response):
+        return response.status_code == 429 or (response.status_code == 403 and SIMULTANEOUS_MARKER in response.text.upper())
 
     def send(self, method, url, params):
         headers = {'wolkvox-token': self.options['token'], 'Accept': 'application/json'}

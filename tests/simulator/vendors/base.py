@@ -1,3 +1,7 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) campaignops.campaigns contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Base class of the simulated vendors.
 
 A vendor is a small object: which paths it owns, how it parses them into a
@@ -5,6 +9,8 @@ route (operation + campaign id), how it answers, and how its errors look so
 injected faults can be shaped like the real thing.
 """
 
+import base64
+import binascii
 import re
 import uuid
 
@@ -25,6 +31,20 @@ REASONS = {
     503: "Service Unavailable",
     504: "Gateway Timeout",
 }
+
+
+def parse_basic(header):
+    """``(user, password)`` from an ``Authorization: Basic`` value, or None."""
+    if not header or header[:6].lower() != "basic ":
+        return None
+    try:
+        decoded = base64.b64decode(header[6:].strip(), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        return None
+    if ":" not in decoded:
+        return None
+    user, password = decoded.split(":", 1)
+    return user, password
 
 
 def new_trace_id():
@@ -62,6 +82,17 @@ class Vendor:
                     rest = rest[:-1]
                 return rest[1:].split("/") if rest else []
         return []
+
+    def collection_route(self, request):
+        """Routes of a REST collection: list, read one, ``{id}/{action}``."""
+        parts = self.segments(request.path)
+        if not parts:
+            return Route("list")
+        if len(parts) == 1:
+            return Route("read", parts[0])
+        if len(parts) == 2:
+            return Route("action", parts[0], action=parts[1])
+        return Route("not_found")
 
     def route(self, request):
         """Parse the request path (and query) into a ``Route``."""

@@ -1,3 +1,7 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) campaignops.campaigns contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 """8x8 Contact Center dynamic campaigns.
 
 * ``GET /api/stats/campaigns/{id}.json`` (Basic tenant:data token) -> ``{"campaign": {...}}``.
@@ -11,12 +15,10 @@ not in 8x8's state machine (400 ``Invalid state transition``). With the setting
 ``eightbyeight_post_405`` a POST answers 405 so a client's PATCH fallback can be tested.
 """
 
-import base64
-import binascii
 import datetime
 import hmac
 
-from .base import DIGITS, Route, Vendor
+from .base import DIGITS, Route, Vendor, parse_basic
 
 # target -> numeric statuses it may be reached from (8x8's state machine)
 TRANSITIONS = {
@@ -27,18 +29,6 @@ TRANSITIONS = {
 }
 RESULT = {"RUNNING": 3, "PAUSED": 8, "PURGED": 10, "STOPPED": 5}
 STOPPED = (5, 6, 7)
-
-
-def _basic(header):
-    if not header or header[:6].lower() != "basic ":
-        return None
-    try:
-        decoded = base64.b64decode(header[6:].strip(), validate=True).decode("utf-8")
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        return None
-    if ":" not in decoded:
-        return None
-    return tuple(decoded.split(":", 1))
 
 
 class EightByEight(Vendor):
@@ -62,7 +52,7 @@ class EightByEight(Vendor):
     def authorized(self, state, request, token_name):
         """True when Basic auth carries the tenant and the named token."""
         creds = state.credentials.get(self.name, {})
-        pair = _basic(request.header("Authorization"))
+        pair = parse_basic(request.header("Authorization"))
         if pair is None or not creds.get(token_name):
             return False
         return hmac.compare_digest(pair[0], creds.get("username", "")) and hmac.compare_digest(pair[1], creds[token_name])

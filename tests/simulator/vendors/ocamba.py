@@ -1,3 +1,7 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) campaignops.campaigns contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Ocamba Hood push campaigns (``/v1/hood/campaigns``).
 
 * ``GET /v1/hood/campaigns/{id}`` -> ``{"total": 1, "items": [record]}``; unknown id: 404.
@@ -27,7 +31,7 @@ import hmac
 import re
 
 from ..core import Response
-from .base import REASONS, SAFE_ID, Route, Vendor, new_trace_id
+from .base import REASONS, SAFE_ID, Vendor, new_trace_id
 
 TITLES = {
     400: "Bad request.",
@@ -110,14 +114,7 @@ class Ocamba(Vendor):
     prefixes = ("/v1/hood/campaigns",)
 
     def route(self, request):
-        parts = self.segments(request.path)
-        if not parts:
-            return Route("list")
-        if len(parts) == 1:
-            return Route("read", parts[0])
-        if len(parts) == 2:
-            return Route("action", parts[0], action=parts[1])
-        return Route("not_found")
+        return self.collection_route(request)
 
     def http_error(self, status, message=None):
         return self.json(status, error_body(status, message))

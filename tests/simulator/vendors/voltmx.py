@@ -1,3 +1,7 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) campaignops.campaigns contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 """HCL Volt MX Foundry Engagement Services campaigns (``/api/v1/campaigns``).
 
 * ``GET /api/v1/campaigns?start=0&pageSize=N`` -> ``{"total": N, "campaigns": [...]}``
@@ -9,11 +13,9 @@ Auth: ``Authorization: Basic`` with the seeded user, or ``X-VoltMX-Authorization
 with the seeded claims token; anything else answers 401.
 """
 
-import base64
-import binascii
 import hmac
 
-from .base import SAFE_ID, Route, Vendor
+from .base import SAFE_ID, Vendor, parse_basic
 
 INVALID_ID = "Invalid campaign ID provided or no campaign found with given ID"
 INVALID_REQUEST = "Invalid request format"
@@ -29,18 +31,6 @@ ACTIONS = {
 DEFAULT_PAGE_SIZE = 20
 
 
-def _basic_credentials(header):
-    if not header or not header[:6].lower() == "basic ":
-        return None
-    try:
-        decoded = base64.b64decode(header[6:].strip(), validate=True).decode("utf-8")
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        return None
-    if ":" not in decoded:
-        return None
-    return tuple(decoded.split(":", 1))
-
-
 class VoltMX(Vendor):
     """Volt MX Engagement Services."""
 
@@ -49,14 +39,7 @@ class VoltMX(Vendor):
     content_type = "application/json;charset=UTF-8"
 
     def route(self, request):
-        parts = self.segments(request.path)
-        if not parts:
-            return Route("list")
-        if len(parts) == 1:
-            return Route("read", parts[0])
-        if len(parts) == 2:
-            return Route("action", parts[0], action=parts[1])
-        return Route("not_found")
+        return self.collection_route(request)
 
     def authorized(self, state, request):
         """True when the request carries valid Volt MX credentials."""
@@ -64,7 +47,7 @@ class VoltMX(Vendor):
         token = request.header("X-VoltMX-Authorization")
         if token is not None and creds.get("claims_token") and hmac.compare_digest(token.strip(), creds["claims_token"]):
             return True
-        pair = _basic_credentials(request.header("Authorization"))
+        pair = parse_basic(request.header("Authorization"))
         if pair is None:
             return False
         return hmac.compare_digest(pair[0], creds.get("username", "")) and hmac.compare_digest(pair[1], creds.get("password", ""))

@@ -1,0 +1,337 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) campaignops.campaigns contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Real ``ansible-playbook`` runs against the vendor simulator, for every provider.
+
+Each test asserts what a user would notice (changed, failed, the message, the diff) and what
+the vendor saw (the simulator's request log): a check-mode run that sent a write fails here."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.simulator import DEFAULT_CREDENTIALS as CREDS
+
+PROVIDERS = ['voltmx', 'isales', 'ocamba', 'wolkvox', '8x8']
+
+# One campaign per provider that can be moved (with its start and target), from seed.json.
+MOVES = {
+    'voltmx': ('103', 'running', 'paused', ['pause']),
+    'isales': ('201', 'running', 'paused', ['pause']),
+    'ocamba': ('304', 'paused', 'running', ['resume']),
+    'wolkvox': ('402', 'paused', 'running', ['start']),
+    '8x8': ('6508', 'paused', 'running', ['run']),
+}
+
+# Transitions each vendor forbids: (campaign id, current canonical state, desired state).
+FORBIDDEN = [
+    ('voltmx', '101', 'draft', 'running'),
+    ('voltmx', '105', 'completed', 'running'),
+    ('voltmx', '106', 'stopped', 'running'),
+    ('voltmx', '106', 'stopped', 'paused'),
+    ('voltmx', '102', 'scheduled', 'paused'),
+    ('isales', '203', 'completed', 'running'),
+    ('isales', '203', 'completed', 'paused'),
+    ('isales', '204', 'unknown', 'running'),
+    ('ocamba', '301', 'draft', 'running'),
+    ('ocamba', '301', 'draft', 'stopped'),
+    ('ocamba', '305', 'completed', 'running'),
+    ('ocamba', '306', 'stopped', 'running'),
+    ('ocamba', '306', 'stopped', 'paused'),
+    ('8x8', '6505', 'stopped', 'running'),
+    ('8x8', '6506', 'stopped', 'paused'),
+    ('8x8', '6507', 'stopped', 'purged'),
+    ('8x8', '6500', 'new', 'paused'),
+    ('8x8', '6500', 'new', 'purged'),
+    ('8x8', '6510', 'purged', 'paused'),
+]
+
+
+def connection(provider, url):
+    """Explicit task options for ``provider`` against the simulator at ``url``."""
+    creds = CREDS[provider]
+    return {
+        'voltmx': {'api_url': url, 'username': creds.get('username'), 'password': creds.get('password')},
+        'isales': {'api_url': url, 'access_key': creds.get('access_key'), 'secret_key': creds.get('secret_key'), 'vdn_id': 1},
+        'ocamba': {'api_url': url, 'token': creds.get('token')},
+        'wolkvox': {'api_url': url, 'token': creds.get('token')},
+        '8x8': {'api_url': url, 'username': creds.get('username'), 'data_token': creds.get('data_token'),
+                'action_token': creds.get('action_token')},
+    }[provider]
+
+
+def environment(provider, url):
+    """The same settings as environment variables, the way ad-hoc users and AWX pass them."""
+    prefix = {'voltmx': 'VOLTMX', 'isales': 'ISALES', 'ocamba': 'OCAMBA', 'wolkvox': 'WOLKVOX', '8x8': 'EIGHTBYEIGHT'}[provider]
+    return dict(('{0}_{1}'.format(prefix, key.upper()), str(value)) for key, value in connection(provider, url).items())
+
+
+def state_task(provider, url, campaign_id, state, **extra):
+    args = dict(provider=provider, campaign_id=campaign_id, state=state)
+    args.update(connection(provider, url))
+    args.update(extra)
+    return {'campaignops.campaigns.campaign_state': args}
+
+
+def secrets():
+    found = []
+    for creds in CREDS.values():
+        for key, value in creds.items():
+            if key not in ('username', 'access_key') and isinstance(value, str):
+                found.append(value)
+    return found
+
+
+def reads_only(sim, provider):
+    log = sim.requests(provider)
+    return bool(log) and not [entry for entry in log if entry['write']]
+
+
+@pytest.mark.parametrize('provider', PROVIDERS)
+def test_change_then_idempotent(provider, sim, playbook):
+    campaign_id, before, after, actions = MOVES[provider]
+    task = state_task(provider, sim.url, campaign_id, after)
+    first = playbook.run_tasks([task])
+    result = first[0]
+    assert first.rc == 0, first.output
+    assert result['changed'] is True
+    assert result['previous_state'] == before
+    assert result['campaign']['state'] == after
+    assert result['campaign']['id'] == campaign_id
+    assert result['actions'] == actions
+    assert len(sim.writes(provider)) == len(actions)
+
+    sim.clear_log()
+    second = playbook.run_tasks([task])
+    assert second.rc == 0, second.output
+    assert second[0]['changed'] is False
+    assert second[0]['actions'] == []
+    assert reads_only(sim, provider)
+
+
+@pytest.mark.parametrize('provider', PROVIDERS)
+def test_already_in_state_only_reads(provider, sim, playbook):
+    campaign_id, before, _after, _actions = MOVES[provider]
+    run = playbook.run_tasks([state_task(provider, sim.url, campaign_id, before)])
+    assert run[0]['changed'] is False
+    assert run[0]['campaign']['state'] == before
+    assert reads_only(sim, provider)
+    assert len(sim.requests(provider)) == 1
+
+
+@pytest.mark.parametrize('provider', PROVIDERS)
+def test_check_mode_reports_actions_and_never_writes(provider, sim, playbook):
+    campaign_id, before, after, actions = MOVES[provider]
+    run = playbook.run_tasks([state_task(provider, sim.url, campaign_id, after)], check=True)
+    assert run.rc == 0, run.output
+    assert run[0]['changed'] is True
+    assert run[0]['actions'] == actions
+    assert run[0]['previous_state'] == before
+    assert reads_only(sim, provider)
+    current = playbook.run_tasks([{'campaignops.campaigns.campaign_info': dict(provider=provider, campaign_id=campaign_id,
+                                                                              **_info_connection(provider, sim.url))}])
+    assert current[0]['campaigns'][0]['state'] == before
+
+
+@pytest.mark.parametrize('provider', PROVIDERS)
+def test_diff_shows_before_and_after(provider, sim, playbook):
+    campaign_id, before, after, _actions = MOVES[provider]
+    run = playbook.run_tasks([state_task(provider, sim.url, campaign_id, after)], diff=True)
+    assert '-    "state": "{0}"'.format(before) in run.output
+    assert '+    "state": "{0}"'.format(after) in run.output
+
+
+@pytest.mark.parametrize('provider,campaign_id,current,desired', FORBIDDEN)
+def test_forbidden_transition_fails_before_any_write(provider, campaign_id, current, desired, sim, playbook):
+    run = playbook.run_tasks([state_task(provider, sim.url, campaign_id, desired)])
+    result = run[0]
+    assert result['failed'] is True
+    assert 'is {0}'.format(current) in result['msg']
+    assert 'cannot be moved to {0}'.format(desired) in result['msg']
+    assert 'allows' in result['msg']
+    assert sim.writes(provider) == []
+
+
+@pytest.mark.parametrize('provider,state', [('isales', 'stopped'), ('isales', 'purged'), ('wolkvox', 'stopped'),
+                                            ('voltmx', 'purged'), ('ocamba', 'purged')])
+def test_state_the_provider_cannot_set_fails_before_any_request(provider, state, sim, playbook):
+    campaign_id = MOVES[provider][0]
+    run = playbook.run_tasks([state_task(provider, sim.url, campaign_id, state)])
+    assert run[0]['failed'] is True
+    assert 'cannot set state={0}'.format(state) in run[0]['msg']
+    assert sim.requests() == []
+
+
+def test_8x8_running_to_purged_is_pause_then_purge(sim, playbook):
+    run = playbook.run_tasks([state_task('8x8', sim.url, '6503', 'purged')])
+    assert run[0]['actions'] == ['pause', 'purge']
+    assert run[0]['campaign']['state'] == 'purged'
+    writes = sim.writes('8x8')
+    assert [entry['body'] for entry in writes] == [{'status': 'PAUSED'}, {'status': 'PURGED'}]
+    assert all(entry['path'] == '/api/tstats/campaigns/6503' for entry in writes)
+
+
+def test_8x8_reads_with_data_token_and_writes_with_action_token(sim, playbook):
+    # The simulator answers 401 when a token is used for the wrong kind of call.
+    run = playbook.run_tasks([state_task('8x8', sim.url, '6503', 'paused')])
+    assert run.rc == 0, run.output
+    assert [entry['status'] for entry in sim.requests('8x8')] == [200, 200]
+
+
+def test_8x8_post_405_falls_back_to_patch_once(sim, playbook):
+    sim.settings(eightbyeight_post_405=True)
+    run = playbook.run_tasks([state_task('8x8', sim.url, '6503', 'paused')])
+    assert run[0]['changed'] is True, run.output
+    assert [(entry['method'], entry['status']) for entry in sim.writes('8x8')] == [('POST', 405), ('PATCH', 200)]
+
+
+@pytest.mark.parametrize('campaign_id,reason', [('6590', 'not a dynamic campaign'), ('6591', 'not enabled')])
+def test_8x8_precondition_refused_before_write(campaign_id, reason, sim, playbook):
+    run = playbook.run_tasks([state_task('8x8', sim.url, campaign_id, 'stopped')])
+    assert run[0]['failed'] is True
+    assert reason in run[0]['msg']
+    assert sim.writes('8x8') == []
+
+
+@pytest.mark.parametrize('provider,fault,expected', [
+    ('isales', 'business_error', 'resultCode 0200006'),
+    ('ocamba', 'business_error', 'trace_id'),
+    ('voltmx', 'business_error', 'HTTP 500'),
+    ('wolkvox', 'business_error', 'HTTP 400'),
+    ('8x8', 'business_error', 'HTTP 500'),
+])
+def test_vendor_error_on_write_fails_clearly(provider, fault, expected, sim, playbook):
+    campaign_id, _before, after, _actions = MOVES[provider]
+    sim.fault(provider=provider, kind=fault, method={'isales': 'PUT', 'wolkvox': 'PUT'}.get(provider, 'POST'))
+    run = playbook.run_tasks([state_task(provider, sim.url, campaign_id, after)])
+    assert run[0]['failed'] is True
+    assert expected in run[0]['msg']
+    assert '{0} campaign {1}'.format(provider, campaign_id) in run[0]['msg']
+    assert 'Traceback' not in run.output
+
+
+def test_isales_http_200_with_failure_code_is_a_failure(sim, playbook):
+    # Huawei answers HTTP 200 with a failure resultCode: the read must fail, not look like success.
+    sim.fault(provider='isales', kind='business_error', method='GET')
+    run = playbook.run_tasks([state_task('isales', sim.url, '201', 'paused')])
+    assert run[0]['failed'] is True
+    assert '0200006' in run[0]['msg']
+    assert sim.writes('isales') == []
+
+
+@pytest.mark.parametrize('provider', PROVIDERS)
+def test_wrong_credentials_fail_with_authentication_message(provider, sim, playbook):
+    campaign_id, _before, after, _actions = MOVES[provider]
+    bad = {'voltmx': {'password': 'wrong-password'}, 'isales': {'secret_key': 'wrong-secret'}, 'ocamba': {'token': 'wrong-token'},
+           'wolkvox': {'token': 'wrong-token'}, '8x8': {'data_token': 'wrong-token'}}[provider]
+    run = playbook.run_tasks([state_task(provider, sim.url, campaign_id, after, **bad)])
+    assert run[0]['failed'] is True
+    assert 'HTTP 401' in run[0]['msg'] or 'HTTP 403' in run[0]['msg']
+    assert 'credentials' in run[0]['msg'] or 'token' in run[0]['msg']
+    assert sim.writes(provider) == []
+
+
+def _info_connection(provider, url):
+    conn = connection(provider, url)
+    conn.pop('action_token', None)
+    return conn
+
+
+@pytest.mark.parametrize('provider', PROVIDERS)
+def test_campaign_info_one(provider, sim, playbook):
+    campaign_id, before, _after, _actions = MOVES[provider]
+    run = playbook.run_tasks([{'campaignops.campaigns.campaign_info': dict(provider=provider, campaign_id=campaign_id,
+                                                                           **_info_connection(provider, sim.url))}])
+    assert run.rc == 0, run.output
+    campaigns = run[0]['campaigns']
+    assert [campaign['id'] for campaign in campaigns] == [campaign_id]
+    assert campaigns[0]['state'] == before
+    assert campaigns[0]['raw']
+    assert campaigns[0]['name']
+    assert run[0]['changed'] is False
+    assert reads_only(sim, provider)
+
+
+@pytest.mark.parametrize('provider', ['voltmx', 'isales', 'ocamba', 'wolkvox'])
+def test_campaign_info_all(provider, sim, playbook):
+    run = playbook.run_tasks([{'campaignops.campaigns.campaign_info': dict(provider=provider, **_info_connection(provider, sim.url))}])
+    assert run.rc == 0, run.output
+    listed = dict((campaign['id'], campaign['state']) for campaign in run[0]['campaigns'])
+    seeded = [campaign for campaign in sim.campaigns()[provider] if campaign.get('vdnId', 1) == 1]
+    assert len(listed) == len(seeded)
+    assert listed[MOVES[provider][0]] == MOVES[provider][1]
+    assert reads_only(sim, provider)
+
+
+def test_campaign_info_all_without_list_call_fails_clearly(sim, playbook):
+    run = playbook.run_tasks([{'campaignops.campaigns.campaign_info': dict(provider='8x8', **_info_connection('8x8', sim.url))}])
+    assert run[0]['failed'] is True
+    assert 'give campaign_id' in run[0]['msg']
+    assert sim.requests() == []
+
+
+def test_module_defaults_through_the_action_group(sim, playbook):
+    defaults = {'group/campaignops.campaigns.campaigns': dict(provider='ocamba', **connection('ocamba', sim.url))}
+    run = playbook.run_tasks([
+        {'campaignops.campaigns.campaign_state': {'campaign_id': '304', 'state': 'running'}},
+        {'campaignops.campaigns.campaign_info': {'campaign_id': '304'}},
+    ], play_extra={'module_defaults': defaults})
+    assert run.rc == 0, run.output
+    assert run[0]['changed'] is True
+    assert run[1]['campaigns'][0]['state'] == 'running'
+    assert [entry['method'] for entry in sim.requests('ocamba')] == ['GET', 'POST', 'GET']
+
+
+@pytest.mark.parametrize('provider', PROVIDERS)
+def test_credentials_from_environment_variables(provider, sim, playbook):
+    campaign_id, _before, after, actions = MOVES[provider]
+    task = {'campaignops.campaigns.campaign_state': dict(provider=provider, campaign_id=campaign_id, state=after)}
+    run = playbook.run_tasks([task], env=environment(provider, sim.url), verbosity=3)
+    assert run.rc == 0, run.output
+    assert run[0]['changed'] is True
+    assert run[0]['actions'] == actions
+    for secret in secrets():
+        assert secret not in run.output
+
+
+@pytest.mark.parametrize('provider', PROVIDERS)
+def test_missing_credential_names_option_and_variable(provider, sim, playbook):
+    campaign_id, _before, after, _actions = MOVES[provider]
+    run = playbook.run_tasks([{'campaignops.campaigns.campaign_state': dict(provider=provider, campaign_id=campaign_id, state=after,
+                                                                            api_url=sim.url, **({'vdn_id': 1} if provider == 'isales' else {}))}])
+    assert run[0]['failed'] is True
+    assert 'needs credentials' in run[0]['msg']
+    assert '_TOKEN' in run[0]['msg'] or '_PASSWORD' in run[0]['msg'] or '_SECRET_KEY' in run[0]['msg']
+    assert sim.requests() == []
+
+
+@pytest.mark.parametrize('campaign_id', ['1/../x', '1?a=b', 'evil.example/#', '201 ', '20%2F1'])
+def test_malformed_campaign_id_rejected_before_any_request(campaign_id, sim, playbook):
+    run = playbook.run_tasks([state_task('ocamba', sim.url, campaign_id, 'paused')])
+    assert run[0]['failed'] is True
+    assert 'not a valid campaign id' in run[0]['msg']
+    assert sim.requests() == []
+
+
+def test_bulk_form_results_in_order_and_failures_reported(sim, playbook):
+    args = dict(provider='8x8', state='paused', campaigns=[
+        {'campaign_id': '6503'}, {'campaign_id': '6505'}, {'campaign_id': '6508'}, {'campaign_id': '6504', 'state': 'stopped'}])
+    args.update(connection('8x8', sim.url))
+    run = playbook.run_tasks([{'campaignops.campaigns.campaign_state': args}])
+    result = run[0]
+    assert result['failed'] is True
+    assert [item['campaign_id'] for item in result['results']] == ['6503', '6505', '6508', '6504']
+    assert [item.get('failed', False) for item in result['results']] == [False, True, False, False]
+    assert [item['changed'] for item in result['results']] == [True, False, False, True]
+    assert sorted(entry['path'] for entry in sim.writes('8x8')) == ['/api/tstats/campaigns/6503', '/api/tstats/campaigns/6504']
+
+
+def test_wolkvox_bulk_reads_the_list_once(sim, playbook):
+    args = dict(provider='wolkvox', state='paused', campaigns=[{'campaign_id': cid} for cid in ('401', '402', '403', '404')])
+    args.update(connection('wolkvox', sim.url))
+    run = playbook.run_tasks([{'campaignops.campaigns.campaign_state': args}])
+    assert run.rc == 0, run.output
+    log = sim.requests('wolkvox')
+    assert [entry['method'] for entry in log].count('GET') == 1
+    assert sorted(entry['query']['campaign_id'] for entry in log if entry['write']) == ['401', '403']

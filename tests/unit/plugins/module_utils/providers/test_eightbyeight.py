@@ -1,0 +1,168 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) campaignops.campaigns contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""8x8 Contact Center client: stats vs tstats, data vs action token, POST then PATCH."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import pytest
+import responses
+
+from ansible_collections.campaignops.campaigns.plugins.module_utils._engine import Converger
+from ansible_collections.campaignops.campaigns.plugins.module_utils._errors import (
+    NotFoundError,
+    PreconditionError,
+    VendorError,
+    WrongStateError,
+)
+from ansible_collections.campaignops.campaigns.plugins.module_utils._providers.eightbyeight import EightByEight
+
+HOST = 'https://vcc-na12.8x8.com'
+READ = HOST + '/api/stats/campaigns/6561.json'
+WRITE = HOST + '/api/tstats/campaigns/6561'
+
+
+def record(status=3, **extra):
+    campaign = {'campaign-name': 'My Callbacks', 'campaign-id': 6561, 'enabled': 'Y', 'status': status, 'dynamic-campaign': 'Y',
+                'queue-id': 598}
+    campaign.update(extra)
+    return {'campaign': campaign}
+
+
+def options(**extra):
+    result = dict(api_url=None, platform='na12', username='tenant', data_token='data-secret', action_token='action-secret')
+    result.update(extra)
+    return result
+
+
+@pytest.fixture
+def client(http):
+    return EightByEight(http, options())
+
+
+def test_read_uses_stats_json_with_the_data_token(client, rsps, sent, basic_auth):
+    rsps.add(responses.GET, READ, json=record(3))
+    campaign = client.read(dict(campaign_id='6561'))
+    assert (campaign.id, campaign.name, campaign.state, campaign.native_status) == ('6561', 'My Callbacks', 'running', 3)
+    assert sent() == [('GET', READ)]
+    assert rsps.calls[0].request.headers['Authorization'] == basic_auth('tenant', 'data-secret')
+
+
+@pytest.mark.parametrize('status, state', [
+    (0, 'new'), (1, 'running'), (2, 'scheduled'), (3, 'running'), (4, 'running'), (5, 'stopped'), (6, 'stopped'), (7, 'stopped'),
+    (8, 'paused'), (9, 'paused'), (10, 'purged'), (11, 'purged'), ('8', 'paused'), (12, 'unknown'), ('x', 'unknown'),
+])
+def test_status_codes(client, rsps, status, state):
+    rsps.add(responses.GET, READ, json=record(status))
+    assert client.read(dict(campaign_id='6561')).state == state
+
+
+@pytest.mark.parametrize('action, status', [('run', 'RUNNING'), ('pause', 'PAUSED'), ('purge', 'PURGED'), ('stop', 'STOPPED')])
+def test_write_uses_tstats_with_the_action_token(client, rsps, sent, basic_auth, body_of, action, status):
+    rsps.add(responses.GET, READ, json=record(8))
+    rsps.add(responses.POST, WRITE, json={'message': 'Campaign status changed.'})
+    campaign = client.read(dict(campaign_id='6561'))
+    client.apply(campaign, action, dict(campaign_id='6561'))
+    assert sent() == [('GET', READ), ('POST', WRITE)]
+    request = rsps.calls[1].request
+    assert request.headers['Authorization'] == basic_auth('tenant', 'action-secret')
+    assert request.headers['Content-Type'] == 'application/json'
+    assert body_of(rsps.calls[1]) == {'status': status}
+
+
+def test_405_on_post_is_retried_once_as_patch(client, rsps, sent, basic_auth, body_of):
+    rsps.add(responses.GET, READ, json=record(3))
+    rsps.add(responses.POST, WRITE, status=405, json={'message': 'Method Not Allowed'})
+    rsps.add(responses.PATCH, WRITE, json={'message': 'Campaign status changed.'})
+    client.apply(client.read(dict(campaign_id='6561')), 'pause', dict(campaign_id='6561'))
+    assert sent() == [('GET', READ), ('POST', WRITE), ('PATCH', WRITE)]
+    assert body_of(rsps.calls[2]) == {'status': 'PAUSED'}
+    assert rsps.calls[2].request.headers['Authorization'] == basic_auth('tenant', 'action-secret')
+
+
+def test_405_on_patch_too_is_not_retried_again(client, rsps, sent):
+    rsps.add(responses.GET, READ, json=record(3))
+    rsps.add(responses.POST, WRITE, status=405, json={'message': 'Method Not Allowed'})
+    rsps.add(responses.PATCH, WRITE, status=405, json={'message': 'Method Not Allowed'})
+    with pytest.raises(VendorError, match='8x8 campaign 6561: pause: HTTP 405: Method Not Allowed'):
+        client.apply(client.read(dict(campaign_id='6561')), 'pause', dict(campaign_id='6561'))
+    assert sent() == [('GET', READ), ('POST', WRITE), ('PATCH', WRITE)]
+
+
+@pytest.mark.parametrize('extra, problem', [
+    ({'dynamic-campaign': 'N'}, 'is not a dynamic campaign (dynamic-campaign: N)'),
+    ({'enabled': 'N'}, 'is not enabled (enabled: N)'),
+    ({'dynamic-campaign': None}, 'is not a dynamic campaign'),
+])
+def test_non_dynamic_or_disabled_campaign_is_refused_before_any_write(client, rsps, sent, extra, problem):
+    rsps.add(responses.GET, READ, json=record(3, **extra))
+    with pytest.raises(PreconditionError) as caught:
+        Converger(client).converge(dict(campaign_id='6561', state='paused'))
+    assert '8x8 campaign 6561 ' + problem in caught.value.message
+    assert sent() == [('GET', READ)]
+
+
+def test_non_dynamic_campaign_already_in_state_is_fine(client, rsps, sent):
+    rsps.add(responses.GET, READ, json=record(8, **{'dynamic-campaign': 'N'}))
+    assert Converger(client).converge(dict(campaign_id='6561', state='paused'))['changed'] is False
+    assert sent() == [('GET', READ)]
+
+
+def test_bc2_maps_to_bell(http, rsps, sent):
+    rsps.add(responses.GET, 'https://odcc2.bell.ca/api/stats/campaigns/6561.json', json=record(3))
+    EightByEight(http, options(platform='bc2')).read(dict(campaign_id='6561'))
+    assert sent() == [('GET', 'https://odcc2.bell.ca/api/stats/campaigns/6561.json')]
+
+
+@pytest.mark.parametrize('platform, host', [('eu3', 'https://vcc-eu3.8x8.com'), ('ap1', 'https://vcc-ap1.8x8.com'),
+                                            ('ca1', 'https://vcc-ca1.8x8.com')])
+def test_platform_host(http, platform, host):
+    assert EightByEight(http, options(platform=platform)).base_url == host
+
+
+def test_api_url_replaces_the_platform_host(http):
+    assert EightByEight(http, options(api_url='http://127.0.0.1:8080')).base_url == 'http://127.0.0.1:8080'
+
+
+def test_invalid_state_transition_is_a_wrong_state_error(client, rsps):
+    rsps.add(responses.GET, READ, json=record(3))
+    rsps.add(responses.POST, WRITE, status=400, json={'message': 'Invalid state transition'})
+    with pytest.raises(WrongStateError) as caught:
+        client.apply(client.read(dict(campaign_id='6561')), 'purge', dict(campaign_id='6561'))
+    assert caught.value.message == '8x8 campaign 6561: purge: HTTP 400: Invalid state transition'
+
+
+@pytest.mark.parametrize('message', ['Not a dynamic campaign', 'The campaign is not enabled.'])
+def test_precondition_answers_on_write(client, rsps, message):
+    rsps.add(responses.GET, READ, json=record(3))
+    rsps.add(responses.POST, WRITE, status=400, json={'message': message})
+    with pytest.raises(PreconditionError, match=message):
+        client.apply(client.read(dict(campaign_id='6561')), 'pause', dict(campaign_id='6561'))
+
+
+def test_500_on_write_hints_at_a_stopped_campaign(client, rsps):
+    rsps.add(responses.GET, READ, json=record(3))
+    rsps.add(responses.POST, WRITE, status=500, json={'message': 'Internal server error'})
+    with pytest.raises(VendorError, match='HTTP 500: Internal server error \\(8x8 answers this when the campaign is stopped\\)'):
+        client.apply(client.read(dict(campaign_id='6561')), 'stop', dict(campaign_id='6561'))
+    assert len(rsps.calls) == 2
+
+
+def test_read_404_is_not_found(client, rsps):
+    rsps.add(responses.GET, READ, status=404, json={'message': 'Campaign not found'})
+    with pytest.raises(NotFoundError, match='8x8 campaign 6561: HTTP 404'):
+        client.read(dict(campaign_id='6561'))
+
+
+def test_read_without_campaign_is_a_vendor_error(client, rsps):
+    rsps.add(responses.GET, READ, json={'message': 'ok'})
+    with pytest.raises(VendorError, match='the answer has no campaign "status"'):
+        client.read(dict(campaign_id='6561'))
+
+
+def test_native_status_is_described_with_its_name(client):
+    assert client.describe_native(10) == '10 (Manual Purged)'
+    assert client.describe_native(42) == '42'

@@ -1,0 +1,157 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) campaignops.campaigns contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Ocamba Hood client: bearer auth, 204 without a body, reasons, trace ids."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import pytest
+import responses
+
+from responses import matchers
+
+from ansible_collections.campaignops.campaigns.plugins.module_utils._errors import (
+    AuthenticationError,
+    NotFoundError,
+    VendorError,
+    WrongStateError,
+)
+from ansible_collections.campaignops.campaigns.plugins.module_utils._provider import Campaign
+from ansible_collections.campaignops.campaigns.plugins.module_utils._providers.ocamba import DEFAULT_REASON, Ocamba
+
+BASE = 'https://api.ocamba.com/v1/hood/campaigns'
+ONE = BASE + '/4711'
+TRACE = '99a84211-f73d-4ff8-acdf-eb3e06bb9d62'
+
+
+@pytest.fixture
+def client(http):
+    return Ocamba(http, dict(api_url=None, token='oc-bearer-token'))
+
+
+def campaign(state='running'):
+    return Campaign('4711', state, state)
+
+
+def test_default_host(client):
+    assert client.base_url == 'https://api.ocamba.com'
+
+
+def test_api_url_replaces_the_host(http, rsps, sent):
+    rsps.add(responses.GET, 'http://127.0.0.1:8080/v1/hood/campaigns/4711', json={'total': 1, 'items': [{'id': 4711, 'status': 'paused'}]})
+    Ocamba(http, dict(api_url='http://127.0.0.1:8080', token='t')).read(dict(campaign_id='4711'))
+    assert sent() == [('GET', 'http://127.0.0.1:8080/v1/hood/campaigns/4711')]
+
+
+def test_read_with_bearer_token(client, rsps, sent):
+    rsps.add(responses.GET, ONE, json={'total': 1, 'items': [{'id': 4711, 'name': 'Black Friday', 'status': 'running'}]})
+    result = client.read(dict(campaign_id='4711'))
+    assert (result.id, result.name, result.state, result.native_status) == ('4711', 'Black Friday', 'running', 'running')
+    assert sent() == [('GET', ONE)]
+    assert rsps.calls[0].request.headers['Authorization'] == 'Bearer oc-bearer-token'
+
+
+@pytest.mark.parametrize('status, state', [('draft', 'draft'), ('scheduled', 'scheduled'), ('running', 'running'),
+                                           ('paused', 'paused'), ('completed', 'completed'), ('canceled', 'stopped'),
+                                           ('Canceled', 'stopped'), ('archived', 'unknown')])
+def test_status_words(client, rsps, status, state):
+    rsps.add(responses.GET, ONE, json={'total': 1, 'items': [{'id': 4711, 'status': status}]})
+    assert client.read(dict(campaign_id='4711')).state == state
+
+
+def test_read_of_an_empty_answer_is_not_found(client, rsps):
+    rsps.add(responses.GET, ONE, json={'total': 0, 'items': []})
+    with pytest.raises(NotFoundError, match='ocamba campaign 4711: not found'):
+        client.read(dict(campaign_id='4711'))
+
+
+def test_read_404_is_not_found(client, rsps):
+    rsps.add(responses.GET, ONE, status=404, json={'code': 404, 'title': 'Not found.', 'trace_id': TRACE})
+    with pytest.raises(NotFoundError) as caught:
+        client.read(dict(campaign_id='4711'))
+    assert TRACE in caught.value.message
+
+
+def test_read_401_is_an_authentication_error(client, rsps):
+    rsps.add(responses.GET, ONE, status=401, json={'code': 401, 'title': 'Unauthorized.', 'trace_id': TRACE})
+    with pytest.raises(AuthenticationError) as caught:
+        client.read(dict(campaign_id='4711'))
+    assert 'trace_id ' + TRACE in caught.value.message
+
+
+@pytest.mark.parametrize('action, state', [('pause', 'running'), ('cancel', 'paused')])
+def test_pause_and_cancel_carry_the_reason(client, rsps, sent, body_of, action, state):
+    rsps.add(responses.POST, ONE + '/' + action, status=204, body='')
+    client.apply(campaign(state), action, dict(campaign_id='4711', reason='Budget exhausted'))
+    assert sent() == [('POST', ONE + '/' + action)]
+    request = rsps.calls[0].request
+    assert body_of(rsps.calls[0]) == {'reason': 'Budget exhausted'}
+    assert request.headers['Authorization'] == 'Bearer oc-bearer-token'
+    assert request.headers['Content-Type'] == 'application/json'
+
+
+def test_default_reason(client, rsps, body_of):
+    rsps.add(responses.POST, ONE + '/pause', status=204)
+    client.apply(campaign(), 'pause', dict(campaign_id='4711', reason=None))
+    assert body_of(rsps.calls[0]) == {'reason': DEFAULT_REASON}
+
+
+def test_resume_body_is_exactly_run_immediately(client, rsps, sent, body_of):
+    rsps.add(responses.POST, ONE + '/resume', status=204)
+    client.apply(campaign('paused'), 'resume', dict(campaign_id='4711', reason='ignored for resume'))
+    assert sent() == [('POST', ONE + '/resume')]
+    assert rsps.calls[0].request.body in ('{"run_immediately": 1}', b'{"run_immediately": 1}')
+    assert body_of(rsps.calls[0]) == {'run_immediately': 1}
+
+
+def test_write_400_shows_title_message_and_trace_id(client, rsps):
+    rsps.add(responses.POST, ONE + '/resume', status=400, json={
+        'code': 400, 'title': 'Bad request.', 'message': 'The request body is not valid.', 'trace_id': TRACE})
+    with pytest.raises(WrongStateError) as caught:
+        client.apply(campaign('running'), 'resume', dict(campaign_id='4711'))
+    assert caught.value.message == ('ocamba campaign 4711: resume: HTTP 400: 400 Bad request. The request body is not valid. '
+                                    '(trace_id {0})'.format(TRACE))
+
+
+def test_write_500_without_message_still_shows_trace_id(client, rsps):
+    rsps.add(responses.POST, ONE + '/cancel', status=500, json={'code': 500, 'title': 'Internal server error.', 'trace_id': TRACE})
+    with pytest.raises(VendorError) as caught:
+        client.apply(campaign('paused'), 'cancel', dict(campaign_id='4711'))
+    assert type(caught.value) is VendorError
+    assert caught.value.message == 'ocamba campaign 4711: cancel: HTTP 500: 500 Internal server error. (trace_id {0})'.format(TRACE)
+
+
+def test_read_400_shows_trace_id(client, rsps):
+    rsps.add(responses.GET, ONE, status=400, json={'code': 400, 'title': 'Bad request.', 'message': 'Bad id.', 'trace_id': TRACE})
+    with pytest.raises(VendorError) as caught:
+        client.read(dict(campaign_id='4711'))
+    assert 'trace_id {0}'.format(TRACE) in caught.value.message
+
+
+def test_rate_limited_read_waits_as_told(client, rsps, sleeps):
+    rsps.add(responses.GET, ONE, status=429, headers={'Retry-After': '1', 'X-RateLimit-Remaining': '0'}, json={})
+    rsps.add(responses.GET, ONE, json={'total': 1, 'items': [{'id': 4711, 'status': 'running'}]})
+    assert client.read(dict(campaign_id='4711')).state == 'running'
+    assert sleeps == [1.0]
+
+
+def test_rate_limited_write_is_not_retried(client, rsps, sleeps):
+    rsps.add(responses.POST, ONE + '/pause', status=429, headers={'Retry-After': '1'},
+             json={'code': 429, 'title': 'Too many requests.', 'trace_id': TRACE})
+    with pytest.raises(VendorError, match='HTTP 429'):
+        client.apply(campaign(), 'pause', dict(campaign_id='4711'))
+    assert len(rsps.calls) == 1
+    assert sleeps == []
+
+
+def test_list_follows_pagination(client, rsps, sent):
+    for page, ids in ((1, range(100)), (2, range(100, 130))):
+        rsps.add(responses.GET, BASE, json={'total': 130, 'items': [{'id': n, 'status': 'running'} for n in ids]},
+                 match=[matchers.query_param_matcher({'page': '{0},100'.format(page)})])
+    campaigns = client.list({})
+    assert [c.id for c in campaigns] == [str(n) for n in range(130)]
+    assert sent() == [('GET', BASE + '?page=1%2C100'), ('GET', BASE + '?page=2%2C100')]
+    assert all(call.request.headers['Authorization'] == 'Bearer oc-bearer-token' for call in rsps.calls)

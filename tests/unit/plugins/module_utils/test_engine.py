@@ -1,0 +1,302 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) campaignops.campaigns contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The Converger with real provider clients over mocked HTTP: read, plan, check mode, apply,
+partial failures, bulk runs and waiting."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import threading
+
+import pytest
+import responses
+
+from ansible_collections.campaignops.campaigns.plugins.module_utils import _engine
+from ansible_collections.campaignops.campaigns.plugins.module_utils._engine import Converger
+from ansible_collections.campaignops.campaigns.plugins.module_utils._errors import (
+    CampaignError,
+    TransitionError,
+    ValidationError,
+    WrongStateError,
+)
+from ansible_collections.campaignops.campaigns.plugins.module_utils._options import CONNECTION_ARGUMENT_SPEC, STATE_OPTION_SPEC
+from ansible_collections.campaignops.campaigns.plugins.module_utils._providers import PROVIDERS
+from ansible_collections.campaignops.campaigns.plugins.module_utils._providers.eightbyeight import EightByEight
+from ansible_collections.campaignops.campaigns.plugins.module_utils._providers.ocamba import Ocamba
+from ansible_collections.campaignops.campaigns.plugins.module_utils._providers.wolkvox import Wolkvox
+
+READ = 'https://vcc-na12.8x8.com/api/stats/campaigns/6561.json'
+WRITE = 'https://vcc-na12.8x8.com/api/tstats/campaigns/6561'
+OCAMBA = 'https://api.ocamba.com/v1/hood/campaigns/'
+WOLKVOX_LIST = 'https://wv0032.wolkvox.com/api/v2/information.php?api=campaigns'
+WOLKVOX_ACTION = 'https://wv0032.wolkvox.com/api/v2/campaign.php?api={0}&type_campaign={1}&campaign_id={2}'
+
+
+def record(status):
+    return {'campaign': {'campaign-id': 6561, 'campaign-name': 'My Callbacks', 'status': status, 'enabled': 'Y',
+                         'dynamic-campaign': 'Y'}}
+
+
+CHANGED = {'message': 'Campaign status changed.'}
+
+
+@pytest.fixture
+def eight(http):
+    return EightByEight(http, dict(api_url=None, platform='na12', username='tenant', data_token='d', action_token='a'))
+
+
+@pytest.fixture
+def ocamba(http):
+    return Ocamba(http, dict(api_url=None, token='t'))
+
+
+@pytest.fixture
+def wolkvox(http):
+    return Wolkvox(http, dict(api_url=None, server='0032', token='t'))
+
+
+def item(state, campaign_id='6561', **extra):
+    return dict(dict(campaign_id=campaign_id, state=state, vdn_id=None, campaign_type=None, reason=None), **extra)
+
+
+# ----- single campaign ------------------------------------------------------------------------
+
+def test_check_mode_reads_only_and_reports_the_actions(eight, rsps, sent):
+    rsps.add(responses.GET, READ, json=record(3))
+    result = Converger(eight, check_mode=True).converge(item('purged'))
+    assert sent() == [('GET', READ)]
+    assert result['changed'] is True
+    assert result['actions'] == ['pause', 'purge']
+    assert result['previous_state'] == 'running'
+    assert result['campaign'] == dict(id='6561', name='My Callbacks', state='purged', native_status=10)
+    assert result['diff'] == dict(before=dict(state='running', native_status=3), after=dict(state='purged', native_status=10))
+
+
+def test_already_in_state_reads_only(eight, rsps, sent):
+    rsps.add(responses.GET, READ, json=record(9))
+    result = Converger(eight).converge(item('paused'))
+    assert sent() == [('GET', READ)]
+    assert result['changed'] is False
+    assert result['actions'] == []
+    assert result['previous_state'] == 'paused'
+    assert result['campaign'] == dict(id='6561', name='My Callbacks', state='paused', native_status=9)
+    assert result['diff']['before'] == result['diff']['after']
+
+
+def test_change_in_two_steps(eight, rsps, sent, body_of):
+    rsps.add(responses.GET, READ, json=record(3))
+    rsps.add(responses.POST, WRITE, json=CHANGED)
+    rsps.add(responses.POST, WRITE, json=CHANGED)
+    result = Converger(eight).converge(item('purged'))
+    assert sent() == [('GET', READ), ('POST', WRITE), ('POST', WRITE)]
+    assert [body_of(call) for call in rsps.calls[1:]] == [{'status': 'PAUSED'}, {'status': 'PURGED'}]
+    assert result == dict(
+        changed=True,
+        campaign=dict(id='6561', name='My Callbacks', state='purged', native_status=10),
+        previous_state='running',
+        actions=['pause', 'purge'],
+        diff=dict(before=dict(state='running', native_status=3), after=dict(state='purged', native_status=10)),
+    )
+
+
+def test_forbidden_transition_fails_before_any_write(eight, rsps, sent):
+    rsps.add(responses.GET, READ, json=record(5))
+    with pytest.raises(TransitionError) as caught:
+        Converger(eight).converge(item('running'))
+    assert 'is stopped (native status 5 (Manual Stopped)) and cannot be moved to running' in caught.value.message
+    assert sent() == [('GET', READ)]
+
+
+def test_forbidden_transition_fails_in_check_mode_too(eight, rsps, sent):
+    rsps.add(responses.GET, READ, json=record(0))
+    with pytest.raises(TransitionError, match='is new .* cannot be moved to paused: 8x8 allows from new: running \\(run\\)'):
+        Converger(eight, check_mode=True).converge(item('paused'))
+    assert sent() == [('GET', READ)]
+
+
+def test_failure_on_the_second_step_reports_what_was_applied(eight, rsps, sent):
+    rsps.add(responses.GET, READ, json=record(3))
+    rsps.add(responses.POST, WRITE, json=CHANGED)
+    rsps.add(responses.POST, WRITE, status=400, json={'message': 'Invalid state transition'})
+    with pytest.raises(WrongStateError) as caught:
+        Converger(eight).converge(item('purged'))
+    assert caught.value.message == ('8x8 campaign 6561: purge: HTTP 400: Invalid state transition; already applied before it: '
+                                    'pause (the campaign should now be paused)')
+    assert caught.value.details['actions'] == ['pause']
+    assert sent() == [('GET', READ), ('POST', WRITE), ('POST', WRITE)]
+
+
+def test_failure_on_the_first_step_reports_no_action(eight, rsps, sent):
+    rsps.add(responses.GET, READ, json=record(3))
+    rsps.add(responses.POST, WRITE, status=400, json={'message': 'Invalid state transition'})
+    with pytest.raises(WrongStateError) as caught:
+        Converger(eight).converge(item('purged'))
+    assert caught.value.message == '8x8 campaign 6561: pause: HTTP 400: Invalid state transition'
+    assert caught.value.details['actions'] == []
+    assert len(sent()) == 2
+
+
+# ----- waiting ---------------------------------------------------------------------------------
+
+def test_wait_polls_until_the_target(eight, rsps, sent, clock):
+    rsps.add(responses.GET, READ, json=record(3))
+    rsps.add(responses.POST, WRITE, json=CHANGED)
+    rsps.add(responses.GET, READ, json=record(3))
+    rsps.add(responses.GET, READ, json=record(3))
+    rsps.add(responses.GET, READ, json=record(3))
+    rsps.add(responses.GET, READ, json=record(9))
+    result = Converger(eight, wait=True, wait_timeout=60, sleep=clock.sleep, clock=clock).converge(item('paused'))
+    assert sent() == [('GET', READ), ('POST', WRITE)] + [('GET', READ)] * 4
+    assert clock.sleeps == [1.0, 2.0, 4.0]
+    # With wait, the status reported is the one read back (9), not the documented default (8).
+    assert result['campaign']['native_status'] == 9
+    assert result['actions'] == ['pause']
+    assert result['changed'] is True
+
+
+def test_wait_delays_are_capped(eight, rsps, clock):
+    rsps.add(responses.GET, READ, json=record(3))
+    rsps.add(responses.POST, WRITE, json=CHANGED)
+    for _poll in range(7):
+        rsps.add(responses.GET, READ, json=record(3))
+    rsps.add(responses.GET, READ, json=record(8))
+    Converger(eight, wait=True, wait_timeout=600, sleep=clock.sleep, clock=clock).converge(item('paused'))
+    assert clock.sleeps == [1.0, 2.0, 4.0, 8.0, 10.0, 10.0, 10.0]
+
+
+def test_wait_times_out_with_a_clear_message(eight, rsps, sent, clock):
+    rsps.add(responses.GET, READ, json=record(3))
+    rsps.add(responses.POST, WRITE, json=CHANGED)
+    rsps.add(responses.GET, READ, json=record(3))
+    with pytest.raises(CampaignError) as caught:
+        Converger(eight, wait=True, wait_timeout=5, sleep=clock.sleep, clock=clock).converge(item('paused'))
+    assert caught.value.message == ('8x8 campaign 6561: the change was accepted but the campaign still reports running '
+                                    '(native status 3 (Manual Running)) after wait_timeout=5s')
+    # The write did happen: the failure must say so.
+    assert caught.value.details['actions'] == ['pause']
+    assert clock.sleeps == [1.0, 2.0]
+    assert sent() == [('GET', READ), ('POST', WRITE), ('GET', READ), ('GET', READ), ('GET', READ)]
+
+
+def test_no_wait_in_check_mode(eight, rsps, sent, clock):
+    rsps.add(responses.GET, READ, json=record(3))
+    Converger(eight, check_mode=True, wait=True, sleep=clock.sleep, clock=clock).converge(item('paused'))
+    assert sent() == [('GET', READ)]
+    assert clock.sleeps == []
+
+
+# ----- bulk ------------------------------------------------------------------------------------
+
+def ocamba_record(campaign_id, status):
+    return {'total': 1, 'items': [{'id': campaign_id, 'name': 'c' + campaign_id, 'status': status}]}
+
+
+def test_bulk_results_in_input_order_and_a_failure_does_not_stop_the_others(ocamba, rsps, sent):
+    first_may_answer = threading.Event()
+
+    def slow_first(request):
+        # The first campaign answers only once the last one has been read: if results were
+        # reported in completion order, the first would come last.
+        first_may_answer.wait(5)
+        return 200, {}, '{"total": 1, "items": [{"id": "1", "name": "c1", "status": "running"}]}'
+
+    def last(request):
+        first_may_answer.set()
+        return 200, {}, '{"total": 1, "items": [{"id": "3", "name": "c3", "status": "paused"}]}'
+
+    rsps.add_callback(responses.GET, OCAMBA + '1', callback=slow_first)
+    rsps.add(responses.POST, OCAMBA + '1/pause', status=204)
+    rsps.add(responses.GET, OCAMBA + '2', status=404, json={'code': 404, 'title': 'Not found.', 'trace_id': 'tr-2'})
+    rsps.add_callback(responses.GET, OCAMBA + '3', callback=last)
+    results = Converger(ocamba).converge_all([item('paused', '1'), item('paused', '2'), item('paused', '3')])
+    assert [r['campaign_id'] for r in results] == ['1', '2', '3']
+    assert results[0]['changed'] is True and results[0]['actions'] == ['pause'] and 'failed' not in results[0]
+    assert results[1]['failed'] is True and results[1]['changed'] is False and results[1]['actions'] == []
+    assert results[1]['msg'] == 'ocamba campaign 2: HTTP 404: 404 Not found. (trace_id tr-2)'
+    assert results[2]['changed'] is False and results[2]['campaign']['state'] == 'paused'
+    assert sorted(sent()) == sorted([('GET', OCAMBA + '1'), ('POST', OCAMBA + '1/pause'), ('GET', OCAMBA + '2'),
+                                     ('GET', OCAMBA + '3')])
+
+
+def test_bulk_partial_failure_keeps_the_applied_actions(eight, rsps):
+    rsps.add(responses.GET, READ, json=record(3))
+    rsps.add(responses.POST, WRITE, json=CHANGED)
+    rsps.add(responses.POST, WRITE, status=400, json={'message': 'Invalid state transition'})
+    [result] = Converger(eight).converge_all([item('purged')])
+    assert result['failed'] is True
+    assert result['changed'] is True
+    assert result['actions'] == ['pause']
+    assert 'already applied before it: pause' in result['msg']
+
+
+def test_bulk_wolkvox_reads_the_list_once_and_writes_one_at_a_time(wolkvox, rsps, sent):
+    rows = [{'campaign_id': str(n), 'type_campaign': 'preview', 'status': 'Started'} for n in (4001, 4002, 4003)]
+    rsps.add(responses.GET, WOLKVOX_LIST, json={'code': 200, 'error': None, 'msg': 'ok', 'data': rows})
+    for campaign_id in ('4001', '4003'):
+        rsps.add(responses.PUT, WOLKVOX_ACTION.format('stop', 'preview', campaign_id), json={'code': 202, 'error': None, 'msg': 'ok'})
+    results = Converger(wolkvox).converge_all([item('paused', '4001'), item('running', '4002'), item('paused', '4003')])
+    assert [r['actions'] for r in results] == [['stop'], [], ['stop']]
+    assert sent() == [('GET', WOLKVOX_LIST), ('PUT', WOLKVOX_ACTION.format('stop', 'preview', '4001')),
+                      ('PUT', WOLKVOX_ACTION.format('stop', 'preview', '4003'))]
+
+
+def test_bulk_wolkvox_wrong_campaign_type_fails_that_item_before_writing(wolkvox, rsps, sent):
+    rows = [{'campaign_id': '4001', 'type_campaign': 'predictive', 'status': 'Started'},
+            {'campaign_id': '4002', 'type_campaign': 'preview', 'status': 'Started'}]
+    rsps.add(responses.GET, WOLKVOX_LIST, json={'code': 200, 'error': None, 'msg': 'ok', 'data': rows})
+    rsps.add(responses.PUT, WOLKVOX_ACTION.format('stop', 'preview', '4002'), json={'code': 202, 'error': None, 'msg': 'ok'})
+    results = Converger(wolkvox).converge_all([item('paused', '4001', campaign_type='preview'), item('paused', '4002')])
+    assert results[0]['failed'] is True
+    assert 'campaign_type=preview but Wolkvox lists the campaign as predictive' in results[0]['msg']
+    assert results[1]['actions'] == ['stop']
+    assert len(sent()) == 2
+
+
+def state_params(provider, campaigns, state='paused', **values):
+    params = dict((name, spec.get('default')) for name, spec in CONNECTION_ARGUMENT_SPEC.items())
+    params.update((name, None) for name in STATE_OPTION_SPEC)
+    params.update(provider=provider, state=state, campaigns=campaigns, campaign_id=None, **values)
+    return params
+
+
+def build_items(provider, campaigns, **values):
+    params = state_params(provider, campaigns, **values)
+    return _engine._state_items(params, PROVIDERS[provider], params, bulk=True)
+
+
+def test_bulk_duplicate_ids_are_refused():
+    with pytest.raises(ValidationError, match='campaign 7 is listed twice in campaigns'):
+        build_items('ocamba', [dict(campaign_id='7'), dict(campaign_id='8'), dict(campaign_id='7', state='running')])
+
+
+def test_bulk_same_id_in_two_isales_vdns_is_allowed():
+    items = build_items('isales', [dict(campaign_id='7', vdn_id=1), dict(campaign_id='7', vdn_id=2)])
+    assert [(i['campaign_id'], i['vdn_id']) for i in items] == [('7', 1), ('7', 2)]
+
+
+def test_bulk_items_inherit_top_level_state_and_options():
+    items = build_items('ocamba', [dict(campaign_id='7'), dict(campaign_id='8', state='stopped', reason='own')], reason='shared')
+    assert [(i['campaign_id'], i['state'], i['reason']) for i in items] == [('7', 'paused', 'shared'), ('8', 'stopped', 'own')]
+
+
+def test_bulk_item_with_a_foreign_option_is_refused():
+    with pytest.raises(ValidationError, match='campaign 7: option vdn_id cannot be used with provider=ocamba'):
+        build_items('ocamba', [dict(campaign_id='7', vdn_id=3)])
+
+
+def test_bulk_item_with_an_unsettable_state_is_refused():
+    with pytest.raises(ValidationError, match='provider=wolkvox cannot set state=stopped; it can set: paused, running'):
+        build_items('wolkvox', [dict(campaign_id='7', state='stopped')])
+
+
+def test_bulk_empty_list_is_refused():
+    with pytest.raises(ValidationError, match='campaigns is empty'):
+        build_items('ocamba', [])
+
+
+def test_bulk_item_without_any_state_is_refused():
+    with pytest.raises(ValidationError, match='campaign 7: state is required'):
+        build_items('ocamba', [dict(campaign_id='7')], state=None)

@@ -1,0 +1,374 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) campaignops.campaigns contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""campaign_state end to end through main(): argument spec, engine, providers, HTTP (mocked)."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import pytest
+import requests
+import responses
+import urllib3
+
+from ansible_collections.campaignops.campaigns.plugins.modules import campaign_state
+
+EIGHT_READ = 'https://vcc-na12.8x8.com/api/stats/campaigns/6561.json'
+EIGHT_WRITE = 'https://vcc-na12.8x8.com/api/tstats/campaigns/6561'
+OCAMBA = 'https://api.ocamba.com/v1/hood/campaigns/'
+VOLTMX = 'https://voltmx.example.com:8443/api/v1/campaigns/42'
+ISALES = 'https://isales.example.com:28090/rest/isales/v1/openapi/campaigns/12/1002003'
+WOLKVOX_LIST = 'https://wv0032.wolkvox.com/api/v2/information.php?api=campaigns'
+WOLKVOX_STOP = 'https://wv0032.wolkvox.com/api/v2/campaign.php?api=stop&type_campaign=preview&campaign_id={0}'
+TRACE = '99a84211-f73d-4ff8-acdf-eb3e06bb9d62'
+
+EIGHT = dict(provider='8x8', platform='na12', username='tenant', data_token='data-s3cret', action_token='action-s3cret')
+OCAMBA_ARGS = dict(provider='ocamba', token='oc-s3cret-token')
+
+
+def eight_record(status, **extra):
+    record = {'campaign-id': 6561, 'campaign-name': 'My Callbacks', 'status': status, 'enabled': 'Y', 'dynamic-campaign': 'Y'}
+    record.update(extra)
+    return {'campaign': record}
+
+
+def ocamba_record(campaign_id, status):
+    return {'total': 1, 'items': [{'id': campaign_id, 'name': 'Campaign ' + campaign_id, 'status': status}]}
+
+
+# ----- refused before any request -------------------------------------------------------------
+
+def test_state_the_provider_cannot_set_fails_before_any_request(run_module, rsps, sent):
+    result = run_module(campaign_state.main, dict(provider='isales', api_url='https://isales.example.com', access_key='AK',
+                                                  secret_key='SK', vdn_id=12, campaign_id='5', state='stopped'))
+    assert result['failed'] is True
+    assert result['msg'] == 'provider=isales cannot set state=stopped; it can set: paused, running'
+    assert sent() == []
+
+
+@pytest.mark.parametrize('provider, state', [('wolkvox', 'stopped'), ('wolkvox', 'purged'), ('voltmx', 'purged'), ('ocamba', 'purged')])
+def test_other_unsettable_states_fail_before_any_request(run_module, rsps, sent, provider, state):
+    args = dict(provider=provider, token='some-token-value', campaign_id='5', state=state)
+    args.update(dict(wolkvox=dict(server='0032'), voltmx=dict(api_url='https://voltmx.example.com'), ocamba={})[provider])
+    result = run_module(campaign_state.main, args)
+    assert result['msg'].startswith('provider={0} cannot set state={1}; it can set: '.format(provider, state))
+    assert sent() == []
+
+
+def test_option_of_another_provider_fails_naming_it(run_module, rsps, sent):
+    result = run_module(campaign_state.main, dict(OCAMBA_ARGS, vdn_id=12, campaign_id='4711', state='paused'))
+    assert result['failed'] is True
+    assert result['msg'].startswith('option vdn_id cannot be used with provider=ocamba')
+    assert sent() == []
+
+
+def test_missing_credential_names_the_option_and_the_environment_variable(run_module, rsps, sent):
+    result = run_module(campaign_state.main, dict(provider='ocamba', campaign_id='4711', state='paused'))
+    assert result['failed'] is True
+    assert result['msg'] == 'provider=ocamba needs credentials: set token (OCAMBA_TOKEN)'
+    assert sent() == []
+
+
+def test_8x8_change_needs_the_action_token(run_module, rsps, sent):
+    args = dict(EIGHT, campaign_id='6561', state='paused')
+    del args['action_token']
+    result = run_module(campaign_state.main, args)
+    assert 'action_token (EIGHTBYEIGHT_ACTION_TOKEN)' in result['msg']
+    assert sent() == []
+
+
+def test_malformed_campaign_id_fails_before_any_request(run_module, rsps, sent):
+    result = run_module(campaign_state.main, dict(OCAMBA_ARGS, campaign_id='1/../2', state='paused'))
+    assert result['failed'] is True
+    assert 'is not a valid campaign id' in result['msg']
+    assert sent() == []
+
+
+def test_campaign_id_needs_state(run_module, rsps, sent):
+    result = run_module(campaign_state.main, dict(OCAMBA_ARGS, campaign_id='4711'))
+    assert result['failed'] is True
+    assert 'state' in result['msg']
+    assert sent() == []
+
+
+def test_campaign_id_and_campaigns_are_exclusive(run_module, rsps, sent):
+    result = run_module(campaign_state.main, dict(OCAMBA_ARGS, campaign_id='4711', state='paused', campaigns=[{'campaign_id': '1'}]))
+    assert result['failed'] is True
+    assert 'mutually exclusive' in result['msg']
+    assert sent() == []
+
+
+# ----- check mode, change, diff -----------------------------------------------------------------
+
+def test_check_mode_reads_only(run_module, rsps, sent):
+    rsps.add(responses.GET, EIGHT_READ, json=eight_record(3))
+    result = run_module(campaign_state.main, dict(EIGHT, campaign_id='6561', state='purged'), check_mode=True)
+    assert sent() == [('GET', EIGHT_READ)]
+    assert result['changed'] is True
+    assert result['actions'] == ['pause', 'purge']
+    assert result['previous_state'] == 'running'
+    assert result['campaign'] == dict(id='6561', name='My Callbacks', state='purged', native_status=10)
+    assert 'diff' not in result
+
+
+def test_check_mode_does_not_need_the_action_token(run_module, rsps, sent):
+    rsps.add(responses.GET, EIGHT_READ, json=eight_record(3))
+    args = dict(EIGHT, campaign_id='6561', state='paused')
+    del args['action_token']
+    result = run_module(campaign_state.main, args, check_mode=True)
+    assert result['actions'] == ['pause']
+    assert sent() == [('GET', EIGHT_READ)]
+
+
+def test_change(run_module, rsps, sent, body_of, basic_auth):
+    rsps.add(responses.GET, EIGHT_READ, json=eight_record(3))
+    rsps.add(responses.POST, EIGHT_WRITE, json={'message': 'Campaign status changed.'})
+    rsps.add(responses.POST, EIGHT_WRITE, json={'message': 'Campaign status changed.'})
+    result = run_module(campaign_state.main, dict(EIGHT, campaign_id='6561', state='purged'))
+    assert sent() == [('GET', EIGHT_READ), ('POST', EIGHT_WRITE), ('POST', EIGHT_WRITE)]
+    assert rsps.calls[0].request.headers['Authorization'] == basic_auth('tenant', 'data-s3cret')
+    assert [call.request.headers['Authorization'] for call in rsps.calls[1:]] == [basic_auth('tenant', 'action-s3cret')] * 2
+    assert [body_of(call) for call in rsps.calls[1:]] == [{'status': 'PAUSED'}, {'status': 'PURGED'}]
+    assert result['changed'] is True
+    assert result['actions'] == ['pause', 'purge']
+    assert result['previous_state'] == 'running'
+    assert result['campaign'] == dict(id='6561', name='My Callbacks', state='purged', native_status=10)
+    assert 'diff' not in result
+    assert 'failed' not in result
+
+
+def test_diff_only_in_diff_mode(run_module, rsps):
+    rsps.add(responses.GET, OCAMBA + '4711', json=ocamba_record('4711', 'running'))
+    rsps.add(responses.POST, OCAMBA + '4711/pause', status=204)
+    result = run_module(campaign_state.main, dict(OCAMBA_ARGS, campaign_id='4711', state='paused'), diff=True)
+    assert result['diff'] == dict(before=dict(state='running', native_status='running'), after=dict(state='paused', native_status='paused'))
+
+
+def test_already_in_state_is_not_a_change(run_module, rsps, sent):
+    rsps.add(responses.GET, OCAMBA + '4711', json=ocamba_record('4711', 'paused'))
+    result = run_module(campaign_state.main, dict(OCAMBA_ARGS, campaign_id='4711', state='paused'), diff=True)
+    assert sent() == [('GET', OCAMBA + '4711')]
+    assert result['changed'] is False
+    assert result['actions'] == []
+    assert result['diff']['before'] == result['diff']['after']
+
+
+def test_forbidden_transition_fails_after_the_read_only(run_module, rsps, sent):
+    rsps.add(responses.GET, OCAMBA + '4711', json=ocamba_record('4711', 'canceled'))
+    result = run_module(campaign_state.main, dict(OCAMBA_ARGS, campaign_id='4711', state='running'))
+    assert result['failed'] is True
+    assert result['msg'] == ("ocamba campaign 4711 is stopped (native status 'canceled') and cannot be moved to running: "
+                             "ocamba allows no transition from stopped")
+    assert sent() == [('GET', OCAMBA + '4711')]
+
+
+def test_failure_on_the_second_step_reports_the_applied_action(run_module, rsps, sent):
+    rsps.add(responses.GET, EIGHT_READ, json=eight_record(3))
+    rsps.add(responses.POST, EIGHT_WRITE, json={'message': 'Campaign status changed.'})
+    rsps.add(responses.POST, EIGHT_WRITE, status=400, json={'message': 'Invalid state transition'})
+    result = run_module(campaign_state.main, dict(EIGHT, campaign_id='6561', state='purged'))
+    assert result['failed'] is True
+    assert result['changed'] is True
+    assert result['actions'] == ['pause']
+    assert 'already applied before it: pause' in result['msg']
+
+
+def test_failure_on_the_only_step_is_not_a_change(run_module, rsps):
+    rsps.add(responses.GET, OCAMBA + '4711', json=ocamba_record('4711', 'running'))
+    rsps.add(responses.POST, OCAMBA + '4711/pause', status=400,
+             json={'code': 400, 'title': 'Bad request.', 'message': 'Campaign is not running.', 'trace_id': TRACE})
+    result = run_module(campaign_state.main, dict(OCAMBA_ARGS, campaign_id='4711', state='paused'))
+    assert result['failed'] is True
+    assert result['changed'] is False
+    assert result['actions'] == []
+    assert TRACE in result['msg']
+
+
+def test_wait_polls_until_the_target(run_module, rsps, sent, sleeps):
+    rsps.add(responses.GET, OCAMBA + '4711', json=ocamba_record('4711', 'running'))
+    rsps.add(responses.POST, OCAMBA + '4711/pause', status=204)
+    rsps.add(responses.GET, OCAMBA + '4711', json=ocamba_record('4711', 'running'))
+    rsps.add(responses.GET, OCAMBA + '4711', json=ocamba_record('4711', 'paused'))
+    result = run_module(campaign_state.main, dict(OCAMBA_ARGS, campaign_id='4711', state='paused', wait=True))
+    assert result['changed'] is True
+    assert result['campaign']['state'] == 'paused'
+    assert sleeps == [1.0]
+    assert sent() == [('GET', OCAMBA + '4711'), ('POST', OCAMBA + '4711/pause'), ('GET', OCAMBA + '4711'), ('GET', OCAMBA + '4711')]
+
+
+def test_wait_timeout_fails_but_reports_the_change(run_module, rsps, sleeps):
+    rsps.add(responses.GET, OCAMBA + '4711', json=ocamba_record('4711', 'running'))
+    rsps.add(responses.POST, OCAMBA + '4711/pause', status=204)
+    rsps.add(responses.GET, OCAMBA + '4711', json=ocamba_record('4711', 'running'))
+    result = run_module(campaign_state.main, dict(OCAMBA_ARGS, campaign_id='4711', state='paused', wait=True, wait_timeout=3))
+    assert result['failed'] is True
+    assert result['changed'] is True
+    assert result['actions'] == ['pause']
+    assert 'after wait_timeout=3s' in result['msg']
+    assert sum(sleeps) <= 3
+
+
+def test_connection_refused_is_a_clear_failure(run_module, rsps, sent, sleeps):
+    conn = urllib3.connection.HTTPSConnection('voltmx.example.com', 8443)
+    reason = urllib3.exceptions.NewConnectionError(conn, 'Failed to establish a new connection: [Errno 111] Connection refused')
+    for _attempt in range(4):
+        rsps.add(responses.GET, VOLTMX, body=requests.exceptions.ConnectionError(urllib3.exceptions.MaxRetryError(None, '/', reason)))
+    result = run_module(campaign_state.main, dict(provider='voltmx', api_url='https://voltmx.example.com:8443', token='vm-claims-token',
+                                                  campaign_id='42', state='paused'))
+    assert result['failed'] is True
+    assert result['msg'] == 'could not connect to {0}: Connection refused'.format(VOLTMX)
+    assert result.get('changed') is not True
+    assert sent() == [('GET', VOLTMX)] * 4  # the read was retried, and nothing else was sent
+    assert len(sleeps) == 3
+
+
+# ----- bulk ---------------------------------------------------------------------------------------
+
+def test_bulk_results_in_input_order(run_module, rsps, sent):
+    rsps.add(responses.GET, OCAMBA + '1', json=ocamba_record('1', 'running'))
+    rsps.add(responses.POST, OCAMBA + '1/pause', status=204)
+    rsps.add(responses.GET, OCAMBA + '2', json=ocamba_record('2', 'paused'))
+    rsps.add(responses.POST, OCAMBA + '2/cancel', status=204)
+    result = run_module(campaign_state.main, dict(OCAMBA_ARGS, state='paused', campaigns=[
+        dict(campaign_id='1'), dict(campaign_id='2', state='stopped', reason='done')]), diff=True)
+    assert result['changed'] is True
+    assert [(r['campaign_id'], r['actions'], r['campaign']['state']) for r in result['results']] == [
+        ('1', ['pause'], 'paused'), ('2', ['cancel'], 'stopped')]
+    assert result['diff'] == [dict(before=dict(state='running', native_status='running'), after=dict(state='paused', native_status='paused')),
+                              dict(before=dict(state='paused', native_status='paused'), after=dict(state='stopped', native_status='canceled'))]
+    assert sorted(sent()) == sorted([('GET', OCAMBA + '1'), ('POST', OCAMBA + '1/pause'), ('GET', OCAMBA + '2'),
+                                     ('POST', OCAMBA + '2/cancel')])
+
+
+def test_bulk_without_diff_mode_has_no_diff(run_module, rsps):
+    rsps.add(responses.GET, OCAMBA + '1', json=ocamba_record('1', 'paused'))
+    result = run_module(campaign_state.main, dict(OCAMBA_ARGS, state='paused', campaigns=[dict(campaign_id='1')]))
+    assert result['changed'] is False
+    assert 'diff' not in result
+    assert all('diff' not in r for r in result['results'])
+
+
+def test_bulk_failure_of_one_item_fails_the_task_but_converges_the_others(run_module, rsps, sent):
+    rows = [{'campaign_id': '4001', 'type_campaign': 'preview', 'status': 'Started'},
+            {'campaign_id': '4003', 'type_campaign': 'preview', 'status': 'Started'}]
+    rsps.add(responses.GET, WOLKVOX_LIST, json={'code': 200, 'error': None, 'msg': 'ok', 'data': rows})
+    rsps.add(responses.PUT, WOLKVOX_STOP.format('4001'), json={'code': 202, 'error': None, 'msg': 'ok'})
+    rsps.add(responses.PUT, WOLKVOX_STOP.format('4003'), json={'code': 202, 'error': None, 'msg': 'ok'})
+    result = run_module(campaign_state.main, dict(provider='wolkvox', server='0032', token='wv-s3cret', state='paused',
+                                                  campaigns=[dict(campaign_id='4001'), dict(campaign_id='4002'),
+                                                             dict(campaign_id='4003')]))
+    assert result['failed'] is True
+    assert result['changed'] is True
+    assert result['msg'] == ("1 of 3 campaigns failed: wolkvox campaign 4002: not found in the campaign list of this token's "
+                             "operation")
+    assert [(r['campaign_id'], r.get('failed', False), r['actions']) for r in result['results']] == [
+        ('4001', False, ['stop']), ('4002', True, []), ('4003', False, ['stop'])]
+    assert sent() == [('GET', WOLKVOX_LIST), ('PUT', WOLKVOX_STOP.format('4001')), ('PUT', WOLKVOX_STOP.format('4003'))]
+
+
+def test_bulk_duplicate_ids_fail_before_any_request(run_module, rsps, sent):
+    result = run_module(campaign_state.main, dict(OCAMBA_ARGS, state='paused', campaigns=[dict(campaign_id='1'), dict(campaign_id='1')]))
+    assert result['msg'] == 'campaign 1 is listed twice in campaigns; list each campaign once'
+    assert sent() == []
+
+
+def test_bulk_check_mode_reads_only(run_module, rsps, sent):
+    rsps.add(responses.GET, OCAMBA + '1', json=ocamba_record('1', 'running'))
+    rsps.add(responses.GET, OCAMBA + '2', json=ocamba_record('2', 'scheduled'))
+    result = run_module(campaign_state.main, dict(OCAMBA_ARGS, state='running', campaigns=[dict(campaign_id='1'), dict(campaign_id='2')]),
+                        check_mode=True)
+    assert [r['actions'] for r in result['results']] == [[], ['pause', 'resume']]
+    assert sorted(sent()) == [('GET', OCAMBA + '1'), ('GET', OCAMBA + '2')]
+
+
+# ----- secrets ------------------------------------------------------------------------------------
+
+def test_secrets_from_options_never_appear(run_module, rsps, assert_no_secret):
+    # A vendor that echoes the credential back in its error message.
+    rsps.add(responses.GET, OCAMBA + '4711', json=ocamba_record('4711', 'running'))
+    rsps.add(responses.POST, OCAMBA + '4711/pause', status=400, json={
+        'code': 400, 'title': 'Bad request.', 'message': 'token oc-s3cret-token may not pause', 'trace_id': TRACE})
+    result = run_module(campaign_state.main, dict(OCAMBA_ARGS, campaign_id='4711', state='paused'), diff=True)
+    assert result['failed'] is True
+    assert TRACE in result['msg']
+    assert_no_secret(result, 'oc-s3cret-token')
+
+
+def test_secret_from_the_environment_is_used_and_never_appears(run_module, rsps, monkeypatch, assert_no_secret):
+    monkeypatch.setenv('OCAMBA_TOKEN', 'env-oc-s3cret')
+    rsps.add(responses.GET, OCAMBA + '4711', json=ocamba_record('4711', 'running'))
+    rsps.add(responses.POST, OCAMBA + '4711/pause', status=400, json={
+        'code': 400, 'title': 'Bad request.', 'message': 'token env-oc-s3cret may not pause', 'trace_id': TRACE})
+    result = run_module(campaign_state.main, dict(provider='ocamba', campaign_id='4711', state='paused'))
+    assert [call.request.headers['Authorization'] for call in rsps.calls] == ['Bearer env-oc-s3cret'] * 2
+    assert result['failed'] is True
+    assert 'may not pause' in result['msg']
+    assert_no_secret(result, 'env-oc-s3cret')
+
+
+def test_8x8_secrets_from_the_environment_never_appear(run_module, rsps, monkeypatch, assert_no_secret, basic_auth):
+    monkeypatch.setenv('EIGHTBYEIGHT_USERNAME', 'tenant')
+    monkeypatch.setenv('EIGHTBYEIGHT_DATA_TOKEN', 'env-data-s3cret')
+    monkeypatch.setenv('EIGHTBYEIGHT_ACTION_TOKEN', 'env-action-s3cret')
+    monkeypatch.setenv('EIGHTBYEIGHT_PLATFORM', 'NA12')
+    rsps.add(responses.GET, EIGHT_READ, json=eight_record(3))
+    rsps.add(responses.POST, EIGHT_WRITE, status=400, json={'message': 'Invalid state transition (auth env-action-s3cret)'})
+    result = run_module(campaign_state.main, dict(provider='8x8', campaign_id='6561', state='paused'), diff=True)
+    assert rsps.calls[0].request.headers['Authorization'] == basic_auth('tenant', 'env-data-s3cret')
+    assert rsps.calls[1].request.headers['Authorization'] == basic_auth('tenant', 'env-action-s3cret')
+    assert result['failed'] is True
+    assert_no_secret(result, 'env-data-s3cret', 'env-action-s3cret')
+
+
+def test_8x8_secrets_never_appear_on_success(run_module, rsps, assert_no_secret):
+    rsps.add(responses.GET, EIGHT_READ, json=eight_record(8))
+    result = run_module(campaign_state.main, dict(EIGHT, campaign_id='6561', state='paused'), diff=True)
+    assert result['changed'] is False
+    assert_no_secret(result, 'data-s3cret', 'action-s3cret')
+
+
+def test_voltmx_password_from_the_environment_never_appears(run_module, rsps, monkeypatch, assert_no_secret, basic_auth):
+    monkeypatch.setenv('VOLTMX_API_URL', 'https://voltmx.example.com:8443')
+    monkeypatch.setenv('VOLTMX_USERNAME', 'admin')
+    monkeypatch.setenv('VOLTMX_PASSWORD', 'env-vm-passw0rd')
+    rsps.add(responses.GET, VOLTMX, status=401, json={'message': 'Unauthorized request for admin/env-vm-passw0rd'})
+    result = run_module(campaign_state.main, dict(provider='voltmx', campaign_id='42', state='paused'))
+    assert rsps.calls[0].request.headers['Authorization'] == basic_auth('admin', 'env-vm-passw0rd')
+    assert result['failed'] is True
+    assert 'HTTP 401' in result['msg']
+    assert_no_secret(result, 'env-vm-passw0rd')
+
+
+def test_isales_secret_key_from_the_environment_never_appears(run_module, rsps, monkeypatch, assert_no_secret):
+    monkeypatch.setenv('ISALES_API_URL', 'https://isales.example.com:28090')
+    monkeypatch.setenv('ISALES_ACCESS_KEY', 'AK-1')
+    monkeypatch.setenv('ISALES_SECRET_KEY', 'env-isales-sk')
+    monkeypatch.setenv('ISALES_VDN_ID', '12')
+    rsps.add(responses.GET, ISALES, json={'resultCode': '0200001', 'resultDesc': 'Parameter error: sk env-isales-sk'})
+    result = run_module(campaign_state.main, dict(provider='isales', campaign_id='1002003', state='paused'))
+    assert rsps.calls[0].request.headers['Authorization'].startswith('auth-v2/AK-1/')
+    assert result['failed'] is True
+    assert '0200001' in result['msg']
+    assert_no_secret(result, 'env-isales-sk')
+
+
+def test_password_in_api_url_never_appears(run_module, rsps, sent, assert_no_secret):
+    result = run_module(campaign_state.main, dict(provider='ocamba', token='oc-s3cret-token', api_url='https://user:url-s3cret@api.example.com',
+                                                  campaign_id='4711', state='paused'))
+    assert result['failed'] is True
+    assert 'must not carry credentials' in result['msg']
+    assert sent() == []
+    assert_no_secret(dict(msg=result['msg']), 'url-s3cret')
+
+
+def test_wolkvox_token_from_the_environment_in_bulk_failure(run_module, rsps, monkeypatch, assert_no_secret):
+    monkeypatch.setenv('WOLKVOX_TOKEN', 'env-wv-s3cret')
+    monkeypatch.setenv('WOLKVOX_SERVER', '0032')
+    rsps.add(responses.GET, WOLKVOX_LIST, status=403, json={'code': 403, 'error': 'PLEASE VALIDATE TOKEN env-wv-s3cret', 'msg': None})
+    result = run_module(campaign_state.main, dict(provider='wolkvox', state='paused', campaigns=[dict(campaign_id='4001')]))
+    assert rsps.calls[0].request.headers['wolkvox-token'] == 'env-wv-s3cret'
+    assert result['failed'] is True
+    assert 'PLEASE VALIDATE TOKEN' in result['results'][0]['msg']
+    assert_no_secret(result, 'env-wv-s3cret')
