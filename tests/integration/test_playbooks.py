@@ -194,21 +194,46 @@ def test_8x8_precondition_refused_before_write(campaign_id, reason, sim, playboo
     assert sim.writes('8x8') == []
 
 
-@pytest.mark.parametrize('provider,fault,expected', [
-    ('isales', 'business_error', 'resultCode 0200006'),
-    ('ocamba', 'business_error', 'trace_id'),
-    ('voltmx', 'business_error', 'HTTP 500'),
-    ('wolkvox', 'business_error', 'HTTP 400'),
-    ('8x8', 'business_error', 'HTTP 500'),
+WRITE_METHOD = {'isales': 'PUT', 'wolkvox': 'PUT'}
+
+
+@pytest.mark.parametrize('provider,expected,most_writes', [
+    ('isales', 'resultCode 0200006', 1),      # a business failure code: not ambiguous, never resent
+    ('ocamba', 'trace_id', 4),                # 5xx: outcome unknown, read back and retried within retries=3
+    ('voltmx', 'HTTP 500', 4),
+    ('wolkvox', 'HTTP 400', 2),               # refused in this state: read back and planned again, once
+    ('8x8', 'HTTP 500', 4),
 ])
-def test_vendor_error_on_write_fails_clearly(provider, fault, expected, sim, playbook):
-    campaign_id, _before, after, _actions = MOVES[provider]
-    sim.fault(provider=provider, kind=fault, method={'isales': 'PUT', 'wolkvox': 'PUT'}.get(provider, 'POST'))
+def test_persistent_vendor_error_on_write_fails_clearly(provider, expected, most_writes, sim, playbook):
+    campaign_id, before, after, _actions = MOVES[provider]
+    sim.fault(provider=provider, kind='business_error', method=WRITE_METHOD.get(provider, 'POST'), count=50)
     run = playbook.run_tasks([state_task(provider, sim.url, campaign_id, after)])
     assert run[0]['failed'] is True
     assert expected in run[0]['msg']
     assert '{0} campaign {1}'.format(provider, campaign_id) in run[0]['msg']
+    assert run[0]['actions'] == []
     assert 'Traceback' not in run.output
+    writes = sim.writes(provider)
+    assert 1 <= len(writes) <= most_writes
+    assert all(entry['fault'] for entry in writes)
+    assert current_state(playbook, sim, provider, campaign_id) == before
+
+
+@pytest.mark.parametrize('provider', ['ocamba', 'voltmx', '8x8'])
+def test_one_5xx_on_write_is_read_back_and_retried_once(provider, sim, playbook):
+    campaign_id, _before, after, actions = MOVES[provider]
+    sim.fault(provider=provider, kind='http_503', method='POST', count=1)
+    run = playbook.run_tasks([state_task(provider, sim.url, campaign_id, after)])
+    assert run[0]['changed'] is True, run.output
+    assert run[0]['actions'] == actions
+    log = sim.requests(provider)
+    assert [(entry['method'], entry['status'] // 100) for entry in log] == [('GET', 2), ('POST', 5), ('GET', 2), ('POST', 2)]
+
+
+def current_state(playbook, sim, provider, campaign_id):
+    run = playbook.run_tasks([{'campaignops.campaigns.campaign_info': dict(provider=provider, campaign_id=campaign_id,
+                                                                           **_info_connection(provider, sim.url))}])
+    return run[0]['campaigns'][0]['state']
 
 
 def test_isales_http_200_with_failure_code_is_a_failure(sim, playbook):

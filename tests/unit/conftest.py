@@ -34,6 +34,7 @@ from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.campaignops.campaigns.plugins.module_utils import _engine
 from ansible_collections.campaignops.campaigns.plugins.module_utils._http import HttpClient, RetryPolicy
+from ansible_collections.campaignops.campaigns.plugins.module_utils._limits import AccountLimiter
 
 # Keep Hypothesis' caches out of the collection tree (ansible-test copies and checks that tree).
 set_hypothesis_home_dir(os.path.join(tempfile.gettempdir(), 'campaignops-campaigns-hypothesis'))
@@ -58,11 +59,25 @@ def sleeps():
 
 
 @pytest.fixture
-def http(sleeps):
-    """The collection's real HTTP layer, with retry sleeps recorded instead of slept."""
-    client = HttpClient(timeout=7.0, retry=RetryPolicy(sleep=sleeps.append))
-    yield client
-    client.close()
+def http_for(sleeps):
+    """``http_for(provider_cls)``: the collection's real HTTP layer as the engine wires it for that
+    provider (its throttling rule), with retry sleeps recorded instead of slept and no limiter."""
+    clients = []
+
+    def make(provider_cls=None):
+        throttled = provider_cls.is_throttled if provider_cls is not None else None
+        client = HttpClient(timeout=7.0, retry=RetryPolicy(sleep=sleeps.append), throttled=throttled)
+        clients.append(client)
+        return client
+    yield make
+    for client in clients:
+        client.close()
+
+
+@pytest.fixture
+def http(http_for):
+    """The HTTP layer with its default throttling rule (429)."""
+    return http_for()
 
 
 @pytest.fixture
@@ -143,15 +158,38 @@ def clock(sleeps):
 
 
 @pytest.fixture
-def run_module(monkeypatch, sleeps, clock):
+def limiter_sleeps():
+    """Every delay a client-side rate limiter asked to sleep, in order."""
+    return []
+
+
+@pytest.fixture
+def run_module(monkeypatch, tmp_path, clock, limiter_sleeps):
     """``run_module(main, args, check_mode=False, diff=False)`` -> the result dict.
 
-    The module really runs (argument spec, engine, providers, HTTP layer); only exiting is
-    intercepted, and the engine's sleeps and clock are the fake ``clock``."""
+    The module really runs (argument spec, engine, providers, HTTP layer, limiters); only
+    exiting is intercepted, and time is the fake ``clock``: retry and wait delays land in
+    ``sleeps``, rate-limiter delays in ``limiter_sleeps``, and the limiters keep their files in
+    this test's own directory."""
     monkeypatch.setattr(basic.AnsibleModule, 'exit_json', _exit_json)
     monkeypatch.setattr(basic.AnsibleModule, 'fail_json', _fail_json)
+
+    def limiter_sleep(seconds):
+        limiter_sleeps.append(seconds)
+        clock.now += seconds
+
     real_http_client = _engine.HttpClient
-    monkeypatch.setattr(_engine, 'HttpClient', functools.partial(real_http_client, retry=RetryPolicy(sleep=clock.sleep)))
+
+    def http_client(*args, **kwargs):
+        client = real_http_client(*args, **kwargs)
+        client.retry.sleep = clock.sleep
+        if isinstance(client.limiter, AccountLimiter):
+            client.limiter.directory = str(tmp_path)
+            client.limiter.clock = clock
+            client.limiter.sleep = limiter_sleep
+        return client
+
+    monkeypatch.setattr(_engine, 'HttpClient', http_client)
     monkeypatch.setattr(_engine, 'Converger', functools.partial(_engine.Converger, sleep=clock.sleep, clock=clock))
 
     def run(main, args, check_mode=False, diff=False):

@@ -44,18 +44,18 @@ CHANGED = {'message': 'Campaign status changed.'}
 
 
 @pytest.fixture
-def eight(http):
-    return EightByEight(http, dict(api_url=None, platform='na12', username='tenant', data_token='d', action_token='a'))
+def eight(http_for):
+    return EightByEight(http_for(EightByEight), dict(api_url=None, platform='na12', username='tenant', data_token='d', action_token='a'))
 
 
 @pytest.fixture
-def ocamba(http):
-    return Ocamba(http, dict(api_url=None, token='t'))
+def ocamba(http_for):
+    return Ocamba(http_for(Ocamba), dict(api_url=None, token='t'))
 
 
 @pytest.fixture
-def wolkvox(http):
-    return Wolkvox(http, dict(api_url=None, server='0032', token='t'))
+def wolkvox(http_for):
+    return Wolkvox(http_for(Wolkvox), dict(api_url=None, server='0032', token='t'))
 
 
 def item(state, campaign_id='6561', **extra):

@@ -3,7 +3,8 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""The HTTP layer: read retries (and only read retries), Retry-After, transport errors."""
+"""The HTTP layer: retries (reads; writes only when they certainly were not processed),
+Retry-After, transport errors."""
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
@@ -119,8 +120,9 @@ def test_read_transport_error_after_the_last_retry(http, rsps, sleeps):
 
 
 @pytest.mark.parametrize('method', ['POST', 'PUT', 'PATCH'])
-@pytest.mark.parametrize('status', [429, 502, 503, 504, 500])
-def test_write_is_never_retried_on_status(http, rsps, sleeps, method, status):
+@pytest.mark.parametrize('status', [500, 502, 503, 504])
+def test_write_is_never_retried_after_an_answer(http, rsps, sleeps, method, status):
+    # A 5xx may hide an applied change: sending the write again could apply it twice.
     rsps.add(method, URL, status=status, headers={'Retry-After': '1'}, json={})
     assert http.request(method, URL, json_body={'status': 'PAUSED'}).status_code == status
     assert len(rsps.calls) == 1
@@ -148,12 +150,57 @@ def test_connection_reset_on_a_write_is_ambiguous_and_not_retried(http, rsps, sl
     assert sleeps == []
 
 
+@pytest.mark.parametrize('method', ['POST', 'PUT', 'PATCH'])
+def test_throttled_write_is_retried_as_told(http, rsps, sleeps, body_of, method):
+    # 429 means the vendor refused the request before processing it: sending it again is safe.
+    rsps.add(method, URL, status=429, headers={'Retry-After': '2'}, json={})
+    rsps.add(method, URL, status=204)
+    assert http.request(method, URL, json_body={'reason': 'x'}).status_code == 204
+    assert [body_of(call) for call in rsps.calls] == [{'reason': 'x'}, {'reason': 'x'}]
+    assert sleeps == [2.0]
+
+
+def test_throttled_write_gives_up_with_the_last_answer(http, rsps, sleeps):
+    for _attempt in range(4):
+        rsps.add(responses.POST, URL, status=429, headers={'Retry-After': '1'}, json={})
+    assert http.request('POST', URL).status_code == 429
+    assert len(rsps.calls) == 4
+    assert sleeps == [1.0, 1.0, 1.0]
+
+
+def test_throttling_rule_is_the_providers(rsps, sleeps, top_of_jitter):
+    # Wolkvox answers 403 "EXCEEDS THE LIMIT OF SIMULTANEOUS REQUESTS" instead of 429.
+    http = _http.HttpClient(retry=_http.RetryPolicy(sleep=sleeps.append), throttled=lambda response: response.status_code == 403)
+    rsps.add(responses.PUT, URL, status=403, json={})
+    rsps.add(responses.PUT, URL, status=202, json={})
+    assert http.request('PUT', URL).status_code == 202
+    assert sleeps == [0.5]
+
+
+@pytest.mark.parametrize('failure', [refused, lambda: requests.exceptions.ConnectTimeout('timed out')])
+def test_write_that_never_reached_the_vendor_is_retried(http, rsps, sleeps, top_of_jitter, failure):
+    rsps.add(responses.PUT, URL, body=failure())
+    rsps.add(responses.PUT, URL, status=200, json={})
+    assert http.request('PUT', URL).status_code == 200
+    assert len(rsps.calls) == 2
+    assert sleeps == [0.5]
+
+
 def test_connection_refused_on_a_write_is_not_ambiguous(http, rsps, sleeps):
-    rsps.add(responses.PUT, URL, body=refused())
+    for _attempt in range(4):
+        rsps.add(responses.PUT, URL, body=refused())
     with pytest.raises(TransportError) as caught:
         http.request('PUT', URL)
     assert caught.value.ambiguous is False
+    assert len(rsps.calls) == 4
+
+
+def test_no_retries_when_the_budget_is_zero(rsps, sleeps):
+    http = _http.HttpClient(retry=_http.RetryPolicy(retries=0, sleep=sleeps.append))
+    rsps.add(responses.GET, URL, status=503, json={})
+    assert http.request('GET', URL).status_code == 503
     assert len(rsps.calls) == 1
+    assert sleeps == []
 
 
 def test_connection_refused_message(http, rsps, sleeps):
@@ -165,7 +212,8 @@ def test_connection_refused_message(http, rsps, sleeps):
 
 
 def test_connect_timeout_message(http, rsps, sleeps):
-    rsps.add(responses.POST, URL, body=requests.exceptions.ConnectTimeout('Connection to api.example.com timed out.'))
+    for _attempt in range(4):
+        rsps.add(responses.POST, URL, body=requests.exceptions.ConnectTimeout('Connection to api.example.com timed out.'))
     with pytest.raises(TransportError) as caught:
         http.request('POST', URL)
     assert caught.value.message == 'could not connect to {0}: timed out'.format(URL)

@@ -39,6 +39,12 @@ def options(**extra):
 
 
 @pytest.fixture
+def http(http_for):
+    """The HTTP layer wired as the engine wires it for this provider."""
+    return http_for(EightByEight)
+
+
+@pytest.fixture
 def client(http):
     return EightByEight(http, options())
 

@@ -83,6 +83,12 @@ def test_signature_does_not_contain_the_secret_key():
 # ----- the client ----------------------------------------------------------------------------
 
 @pytest.fixture
+def http(http_for):
+    """The HTTP layer wired as the engine wires it for this provider."""
+    return http_for(ISales)
+
+
+@pytest.fixture
 def client(http):
     return ISales(http, dict(api_url='https://' + HOST, access_key='AKIDEXAMPLE', secret_key='SKEXAMPLE', token=None, vdn_id=12))
 

@@ -28,6 +28,12 @@ TRACE = '99a84211-f73d-4ff8-acdf-eb3e06bb9d62'
 
 
 @pytest.fixture
+def http(http_for):
+    """The HTTP layer wired as the engine wires it for this provider."""
+    return http_for(Ocamba)
+
+
+@pytest.fixture
 def client(http):
     return Ocamba(http, dict(api_url=None, token='oc-bearer-token'))
 
@@ -138,13 +144,28 @@ def test_rate_limited_read_waits_as_told(client, rsps, sleeps):
     assert sleeps == [1.0]
 
 
-def test_rate_limited_write_is_not_retried(client, rsps, sleeps):
+def test_rate_limited_write_is_sent_again_after_retry_after(client, rsps, sent, sleeps, body_of):
+    # 429 means Ocamba did not process the call: sending it again cannot apply it twice.
     rsps.add(responses.POST, ONE + '/pause', status=429, headers={'Retry-After': '1'},
              json={'code': 429, 'title': 'Too many requests.', 'trace_id': TRACE})
-    with pytest.raises(VendorError, match='HTTP 429'):
+    rsps.add(responses.POST, ONE + '/pause', status=204)
+    client.apply(campaign(), 'pause', dict(campaign_id='4711', reason='r'))
+    assert sent() == [('POST', ONE + '/pause')] * 2
+    assert [body_of(call) for call in rsps.calls] == [{'reason': 'r'}] * 2
+    assert sleeps == [1.0]
+
+
+def test_write_5xx_is_not_sent_again(client, rsps, sleeps):
+    rsps.add(responses.POST, ONE + '/pause', status=503, json={'code': 503, 'title': 'Unavailable.', 'trace_id': TRACE})
+    with pytest.raises(VendorError) as caught:
         client.apply(campaign(), 'pause', dict(campaign_id='4711'))
+    assert caught.value.ambiguous is True
     assert len(rsps.calls) == 1
     assert sleeps == []
+
+
+def test_ocamba_documents_its_rate_limits():
+    assert Ocamba.rate_limits == ((10, 1.0), (150, 60.0))
 
 
 def test_list_follows_pagination(client, rsps, sent):

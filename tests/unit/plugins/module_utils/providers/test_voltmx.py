@@ -28,6 +28,12 @@ NOT_FOUND = 'Invalid campaign ID provided or no campaign found with given ID'
 
 
 @pytest.fixture
+def http(http_for):
+    """The HTTP layer wired as the engine wires it for this provider."""
+    return http_for(VoltMX)
+
+
+@pytest.fixture
 def basic_client(http):
     return VoltMX(http, dict(api_url=BASE, username='admin', password='s3cret-pw', token=None))
 

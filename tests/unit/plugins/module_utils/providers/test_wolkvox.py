@@ -40,6 +40,12 @@ def action_url(action, type_campaign, campaign_id):
 
 
 @pytest.fixture
+def http(http_for):
+    """The HTTP layer wired as the engine wires it for this provider."""
+    return http_for(Wolkvox)
+
+
+@pytest.fixture
 def client(http):
     return Wolkvox(http, dict(api_url=None, server='0032', token='wv-token-value', campaign_type=None))
 
@@ -167,14 +173,36 @@ def test_unknown_listed_type_needs_campaign_type(client, rsps, sent):
     assert sent()[-1] == ('PUT', action_url('stop', 'predictive', '4003'))
 
 
-@pytest.mark.parametrize('message', ['EXCEEDS THE LIMIT OF SIMULTANEOUS REQUESTS PER TOKEN (2)', 'TOKEN LIMIT EXCEEDED',
-                                     'SERVICE UNDER MAINTENANCE'])
-def test_403_quota_concurrency_and_maintenance_are_not_authentication_errors(client, rsps, message):
+SIMULTANEOUS = 'EXCEEDS THE LIMIT OF SIMULTANEOUS REQUESTS PER TOKEN (2)'
+
+
+@pytest.mark.parametrize('message', ['TOKEN LIMIT EXCEEDED', 'SERVICE UNDER MAINTENANCE'])
+def test_403_quota_and_maintenance_are_vendor_errors_not_authentication_errors(client, rsps, sleeps, message):
     add_list(rsps, status=403, json={'code': 403, 'error': message, 'msg': None})
     with pytest.raises(VendorError) as caught:
         client.read(dict(campaign_id='4001'))
     assert not isinstance(caught.value, AuthenticationError)
     assert caught.value.message == 'wolkvox campaign list: HTTP 403: 403 {0}'.format(message)
+    assert len(rsps.calls) == 1
+    assert sleeps == []
+
+
+def test_403_concurrency_is_waited_out(client, rsps, sent, sleeps):
+    add_list(rsps, status=403, json={'code': 403, 'error': SIMULTANEOUS, 'msg': None})
+    add_list(rsps)
+    assert client.read(dict(campaign_id='4001')).state == 'running'
+    assert sent() == [('GET', LIST)] * 2
+    assert len(sleeps) == 1
+
+
+def test_403_concurrency_that_persists_is_a_vendor_error_not_an_authentication_error(client, rsps, sleeps):
+    add_list(rsps, status=403, json={'code': 403, 'error': SIMULTANEOUS, 'msg': None})
+    with pytest.raises(VendorError) as caught:
+        client.read(dict(campaign_id='4001'))
+    assert not isinstance(caught.value, AuthenticationError)
+    assert caught.value.message == 'wolkvox campaign list: HTTP 403: 403 {0}'.format(SIMULTANEOUS)
+    assert len(rsps.calls) == 4
+    assert len(sleeps) == 3
 
 
 @pytest.mark.parametrize('status, message', [(403, 'PLEASE VALIDATE TOKEN'), (401, 'PLEASE ENTER THE WOLKVOX-TOKEN')])
@@ -186,14 +214,13 @@ def test_bad_token_is_an_authentication_error(client, rsps, status, message):
     assert 'check the wolkvox token' in caught.value.message
 
 
-def test_write_403_concurrency_is_a_vendor_error(client, rsps):
+def test_write_403_concurrency_is_sent_again(client, rsps, sent):
+    # Refused for load before processing: the write is sent again, and succeeds.
     add_list(rsps)
-    add_action(rsps, 'stop', 'preview', '4001', status=403,
-               json={'code': 403, 'error': 'EXCEEDS THE LIMIT OF SIMULTANEOUS REQUESTS PER TOKEN (2)', 'msg': None})
-    campaign = client.read(dict(campaign_id='4001'))
-    with pytest.raises(VendorError) as caught:
-        client.apply(campaign, 'stop', dict(campaign_id='4001'))
-    assert not isinstance(caught.value, AuthenticationError)
+    add_action(rsps, 'stop', 'preview', '4001', status=403, json={'code': 403, 'error': SIMULTANEOUS, 'msg': None})
+    add_action(rsps, 'stop', 'preview', '4001')
+    client.apply(client.read(dict(campaign_id='4001')), 'stop', dict(campaign_id='4001'))
+    assert sent() == [('GET', LIST)] + [('PUT', action_url('stop', 'preview', '4001'))] * 2
 
 
 def test_api_url_replaces_the_server_host(http, rsps, sent):
@@ -203,5 +230,6 @@ def test_api_url_replaces_the_server_host(http, rsps, sent):
     assert sent() == [('GET', 'http://127.0.0.1:8080/api/v2/information.php?api=campaigns')]
 
 
-def test_one_request_at_a_time_per_token():
+def test_one_request_at_a_time_per_token_by_default():
     assert Wolkvox.concurrency == 1
+    assert Wolkvox.concurrency_is_account_limit is True

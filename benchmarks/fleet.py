@@ -1,0 +1,865 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) campaignops.campaigns contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Fleet benchmark of campaignops.campaigns against the bundled vendor simulator.
+
+Run from the repository root with the Python of the environment that has ansible-core:
+
+    .venv/bin/python benchmarks/fleet.py [--latency-ms 50] [--quick] [--figures 0,1,2,3,4,5]
+
+It starts ``tests.simulator.Simulator`` in this process with an injected latency on every
+vendor call, runs real ``ansible-playbook`` processes (the one next to ``sys.executable``)
+against it and prints one table with every figure side by side, plus the same table in
+Markdown. Results also go to ``benchmarks/results/latest.md`` and ``latest.json``, the
+generated playbooks to ``benchmarks/results/playbooks/``. See ``benchmarks/README.md``.
+
+Targets are shown as PASS/FAIL next to the figures; the exit status is 0 whatever they say
+(this is a measurement, not a test), 1 when a run broke (a playbook failed or a campaign did
+not reach its desired state), 2 when the benchmark could not start.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import http.client
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+import yaml
+
+BENCH_DIR = os.path.dirname(os.path.abspath(__file__))
+REPO_ROOT = os.path.dirname(BENCH_DIR)
+if REPO_ROOT not in sys.path:
+    sys.path.insert(0, REPO_ROOT)
+
+from tests.simulator import DEFAULT_CREDENTIALS, Simulator  # noqa: E402  pylint: disable=wrong-import-position
+
+VENDORS = ('voltmx', 'isales', 'ocamba', 'wolkvox', '8x8')
+TITLES = {'voltmx': 'Volt MX', 'isales': 'iSales', 'ocamba': 'Ocamba', 'wolkvox': 'Wolkvox', '8x8': '8x8'}
+
+# The simulator's native status for each canonical state we seed (what ``generate`` takes).
+NATIVE = {
+    'voltmx': {'running': 'Running', 'paused': 'Paused'},
+    'isales': {'running': 2, 'paused': 3},
+    'ocamba': {'running': 'running', 'paused': 'paused'},
+    'wolkvox': {'running': 'Started', 'paused': 'Stopped'},
+    '8x8': {'running': 3, 'paused': 8, 'purged': 10},
+}
+EIGHT_CANONICAL = {0: 'new', 1: 'running', 2: 'scheduled', 3: 'running', 4: 'running', 5: 'stopped', 6: 'stopped',
+                   7: 'stopped', 8: 'paused', 9: 'paused', 10: 'purged', 11: 'purged'}
+# The key of a campaign's id in the simulator's records.
+ID_KEYS = {'voltmx': 'id', 'isales': 'campaignId', 'ocamba': 'id', 'wolkvox': 'campaign_id', '8x8': 'campaign-id'}
+# Extra generate options: iSales campaigns in VDN 1; Wolkvox types so that both occur.
+GENERATE_EXTRA = {'isales': {'vdnId': 1}}
+WOLKVOX_TYPES = {'running': 'preview', 'paused': 'predictive'}
+
+# The figure-2 mix: (current state, desired state, vendor writes, weight). Half the campaigns
+# need a change; on 8x8 some need two writes (running -> purged is pause, then purge).
+GENERIC_MIX = (('running', 'paused', 1, 1), ('running', 'running', 0, 1), ('paused', 'running', 1, 1), ('paused', 'paused', 0, 1))
+EIGHT_MIX = (('running', 'paused', 1, 2), ('running', 'purged', 2, 1), ('running', 'running', 0, 2),
+             ('paused', 'running', 1, 2), ('paused', 'paused', 0, 3))
+
+OCAMBA_PER_MINUTE = 150
+OCAMBA_PER_SECOND = 10
+SINGLE_CAMPAIGN = ('8x8', '6561', 'running', 'paused')   # figure 1: 8x8's documented sample campaign
+
+RSS_WRAPPER = '''#!{python}
+"""Module interpreter wrapper of the fleet benchmark: runs the real interpreter as a child and
+appends the child's peak RSS (getrusage RUSAGE_CHILDREN ru_maxrss, KiB) to $FLEET_RSS_LOG."""
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+
+started = time.monotonic()
+code = subprocess.call([{python!r}] + sys.argv[1:])
+log = os.environ.get('FLEET_RSS_LOG')
+if log:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    with open(log, 'a', encoding='utf-8') as handle:
+        handle.write(json.dumps({{'argv': sys.argv[1:], 'peak_rss_kib': usage.ru_maxrss,
+                                  'seconds': time.monotonic() - started}}) + '\\n')
+sys.exit(code)
+'''
+
+
+class RunBroke(Exception):
+    """A playbook failed or the fleet did not converge: the figure is not a measurement."""
+
+
+# ----------------------------------------------------------------------------------------------
+# the simulator's admin API (plain http.client: no dependency beyond the standard library)
+
+class Admin:
+    def __init__(self, sim):
+        self.sim = sim
+
+    def call(self, method, path, body=None):
+        connection = http.client.HTTPConnection('127.0.0.1', self.sim.port, timeout=60)
+        try:
+            payload = json.dumps(body).encode('utf-8') if body is not None else None
+            connection.request(method, '/_sim/' + path, body=payload, headers={'Content-Type': 'application/json'})
+            response = connection.getresponse()
+            data = response.read()
+        finally:
+            connection.close()
+        if response.status != 200:
+            raise RunBroke('simulator admin {0} /_sim/{1}: HTTP {2}: {3}'.format(method, path, response.status, data[:300]))
+        return json.loads(data.decode('utf-8')) if data else None
+
+    def reset(self):
+        self.call('POST', 'reset')
+
+    def seed(self, body):
+        return self.call('POST', 'seed', body)
+
+    def campaigns(self):
+        return self.call('GET', 'campaigns')
+
+    def requests(self):
+        log = self.call('GET', 'requests')
+        return log['requests'] if isinstance(log, dict) else log
+
+    def settings(self):
+        return self.call('GET', 'settings')['settings']
+
+    def latency(self):
+        return self.call('GET', 'latency')['latency']
+
+
+# ----------------------------------------------------------------------------------------------
+# fleets: which campaigns exist, in which state, and where each should go
+
+def split_counts(total, weights):
+    """``total`` split by ``weights`` (largest remainder), so every count is a whole number."""
+    whole = sum(weights)
+    exact = [total * weight / float(whole) for weight in weights]
+    counts = [int(value) for value in exact]
+    order = sorted(range(len(weights)), key=lambda index: exact[index] - counts[index], reverse=True)
+    for index in order[:total - sum(counts)]:
+        counts[index] += 1
+    return counts
+
+
+def build_fleet(admin, per_vendor):
+    """Replace every vendor's campaigns by generated ones in a mixed-state fleet.
+
+    Returns ``{vendor: [{'campaign_id', 'current', 'state', 'writes'}, ...]}`` (interleaved, so
+    that changes and no-ops alternate the way a real inventory would list them)."""
+    plan = {}
+    for vendor in per_vendor:
+        mix = EIGHT_MIX if vendor == '8x8' else GENERIC_MIX
+        counts = split_counts(per_vendor[vendor], [weight for _c, _d, _w, weight in mix])
+        plan[vendor] = [(current, desired, writes, count) for (current, desired, writes, _weight), count in zip(mix, counts) if count]
+    admin.seed({'campaigns': dict((vendor, []) for vendor in VENDORS)})
+    ids = dict((vendor, {}) for vendor in per_vendor)
+    for current in ('running', 'paused'):
+        generate = {}
+        for vendor, buckets in plan.items():
+            count = sum(bucket[3] for bucket in buckets if bucket[0] == current)
+            if count:
+                spec = {'count': count, 'status': NATIVE[vendor][current]}
+                spec.update(GENERATE_EXTRA.get(vendor, {}))
+                if vendor == 'wolkvox':
+                    spec['type_campaign'] = WOLKVOX_TYPES[current]
+                generate[vendor] = spec
+        answer = admin.seed({'generate': generate})
+        for vendor, generated in answer['generated'].items():
+            ids[vendor][current] = list(generated)
+    fleet = {}
+    for vendor, buckets in plan.items():
+        pools = dict((current, list(values)) for current, values in ids[vendor].items())
+        groups = []
+        for current, desired, writes, count in buckets:
+            taken, pools[current] = pools[current][:count], pools[current][count:]
+            groups.append([dict(campaign_id=str(cid), current=current, state=desired, writes=writes) for cid in taken])
+        fleet[vendor] = interleave(groups)
+    return fleet
+
+
+def interleave(groups):
+    items = []
+    groups = [list(group) for group in groups]
+    while any(groups):
+        for group in groups:
+            if group:
+                items.append(group.pop(0))
+    return items
+
+
+def canonical(vendor, native):
+    if vendor == '8x8':
+        return EIGHT_CANONICAL.get(native, 'unknown')
+    for state, value in NATIVE[vendor].items():
+        if str(value).lower() == str(native).lower():
+            return state
+    return 'unknown'
+
+
+def check_converged(admin, fleet):
+    """Raise unless every campaign of ``fleet`` is in its desired state in the simulator."""
+    records = admin.campaigns()
+    wrong = []
+    for vendor, items in fleet.items():
+        states = dict((str(record.get(ID_KEYS[vendor])), canonical(vendor, record.get('status'))) for record in records[vendor])
+        wrong.extend('{0} {1}: {2} (wanted {3})'.format(vendor, item['campaign_id'], states.get(item['campaign_id']), item['state'])
+                     for item in items if states.get(item['campaign_id']) != item['state'])
+    if wrong:
+        raise RunBroke('{0} campaigns did not reach their desired state: {1}'.format(len(wrong), '; '.join(wrong[:5])))
+
+
+def minimum_requests(fleet):
+    """One read per campaign (Wolkvox: one list read for all of them) plus one write per step."""
+    result = {}
+    for vendor, items in fleet.items():
+        reads = 1 if vendor == 'wolkvox' else len(items)
+        writes = sum(item['writes'] for item in items)
+        result[vendor] = dict(reads=reads, writes=writes, total=reads + writes)
+    return result
+
+
+def summarize_log(log):
+    """Per vendor: reads, writes, 429s, and the span of its HTTP activity."""
+    result = {}
+    for entry in log:
+        vendor = entry.get('provider')
+        if vendor is None:
+            continue
+        stats = result.setdefault(vendor, dict(reads=0, writes=0, total=0, throttled=0, other_errors=0, first=None, last=None))
+        stats['writes' if entry['write'] else 'reads'] += 1
+        stats['total'] += 1
+        if entry.get('status') == 429:
+            stats['throttled'] += 1
+        elif entry.get('status') is None or entry['status'] >= 400:
+            stats['other_errors'] += 1
+        started, finished = entry.get('started'), entry.get('finished') or entry.get('started')
+        stats['first'] = started if stats['first'] is None else min(stats['first'], started)
+        stats['last'] = finished if stats['last'] is None else max(stats['last'], finished)
+    for stats in result.values():
+        stats['span_s'] = round(stats.pop('last') - stats.pop('first'), 3)
+    return result
+
+
+def totals(per_vendor, keys=('reads', 'writes', 'total', 'throttled', 'other_errors')):
+    return dict((key, sum(stats.get(key, 0) for stats in per_vendor.values())) for key in keys)
+
+
+# ----------------------------------------------------------------------------------------------
+# ansible-playbook runs
+
+class Ansible:
+    """Writes playbooks and runs them with the ansible-playbook next to ``sys.executable``."""
+
+    def __init__(self, workdir, sim, saved_dir):
+        self.workdir = workdir
+        self.sim = sim
+        self.saved_dir = saved_dir
+        self.counter = 0
+        self.playbook_bin = os.path.join(os.path.dirname(sys.executable), 'ansible-playbook')
+        self.collections = os.path.join(workdir, 'collections')
+        link_parent = os.path.join(self.collections, 'ansible_collections', 'campaignops')
+        os.makedirs(link_parent)
+        os.symlink(REPO_ROOT, os.path.join(link_parent, 'campaigns'))
+        self.config = os.path.join(workdir, 'ansible.cfg')
+        with open(self.config, 'w', encoding='utf-8') as handle:
+            handle.write('[defaults]\n')
+        self.rss_python = os.path.join(workdir, 'rss-python')
+        with open(self.rss_python, 'w', encoding='utf-8') as handle:
+            handle.write(RSS_WRAPPER.format(python=sys.executable))
+        os.chmod(self.rss_python, 0o755)
+
+    def version(self):
+        output = subprocess.run([self.playbook_bin, '--version'], capture_output=True, text=True, check=False, env=self.environment()).stdout
+        first = output.splitlines()[0] if output else ''
+        return first.split('[core', 1)[-1].strip(' ]') if '[core' in first else first
+
+    def environment(self, extra=None):
+        env = dict((name, value) for name, value in os.environ.items()
+                   if not name.startswith(('ANSIBLE_', 'OCAMBA_', 'WOLKVOX_', 'VOLTMX_', 'ISALES_', 'EIGHTBYEIGHT_')))
+        url = self.sim.url
+        creds = DEFAULT_CREDENTIALS
+        env.update({
+            'ANSIBLE_CONFIG': self.config,
+            'ANSIBLE_COLLECTIONS_PATH': self.collections,
+            'ANSIBLE_FILTER_PLUGINS': os.path.join(BENCH_DIR, 'filter_plugins'),
+            'ANSIBLE_HOME': os.path.join(self.workdir, 'ansible-home'),
+            'ANSIBLE_PYTHON_INTERPRETER': sys.executable,
+            'ANSIBLE_NOCOLOR': '1',
+            'ANSIBLE_RETRY_FILES_ENABLED': '0',
+            'ANSIBLE_LOCALHOST_WARNING': '0',
+            'ANSIBLE_INVENTORY_UNPARSED_WARNING': '0',
+            # campaign_state takes endpoints and credentials from the environment, as in AWX.
+            'VOLTMX_API_URL': url, 'VOLTMX_USERNAME': creds['voltmx']['username'], 'VOLTMX_PASSWORD': creds['voltmx']['password'],
+            'ISALES_API_URL': url, 'ISALES_ACCESS_KEY': creds['isales']['access_key'], 'ISALES_SECRET_KEY': creds['isales']['secret_key'],
+            'ISALES_VDN_ID': '1',
+            'OCAMBA_API_URL': url, 'OCAMBA_TOKEN': creds['ocamba']['token'],
+            'WOLKVOX_API_URL': url, 'WOLKVOX_TOKEN': creds['wolkvox']['token'],
+            'EIGHTBYEIGHT_API_URL': url, 'EIGHTBYEIGHT_USERNAME': creds['8x8']['username'],
+            'EIGHTBYEIGHT_DATA_TOKEN': creds['8x8']['data_token'], 'EIGHTBYEIGHT_ACTION_TOKEN': creds['8x8']['action_token'],
+        })
+        env.update(extra or {})
+        return env
+
+    def run(self, name, tasks, variables=None, measure_rss=False):
+        """Run one play on localhost; return its wall time (s) and, with ``measure_rss``, the
+        module processes' peak RSS records. A failed run raises ``RunBroke``."""
+        self.counter += 1
+        run_dir = os.path.join(self.workdir, 'run-{0:02d}-{1}'.format(self.counter, name))
+        os.makedirs(run_dir)
+        play = {'name': name, 'hosts': 'localhost', 'gather_facts': False}
+        if variables is not None:
+            with open(os.path.join(run_dir, 'fleet_vars.yml'), 'w', encoding='utf-8') as handle:
+                yaml.safe_dump(variables, handle, sort_keys=False, width=160)
+            play['vars_files'] = ['fleet_vars.yml']
+        play['tasks'] = tasks
+        path = os.path.join(run_dir, 'playbook.yml')
+        with open(path, 'w', encoding='utf-8') as handle:
+            yaml.safe_dump([play], handle, sort_keys=False, width=160)
+        self.save(name, path)
+        # A fresh TMPDIR per run: the collection keeps its machine-wide rate-limit state under
+        # the temp dir, and the simulator's counters are reset before every run, so both start
+        # from zero (otherwise one run's Ocamba sends would slow down the next one).
+        extra = {'TMPDIR': os.path.join(run_dir, 'tmp')}
+        os.makedirs(extra['TMPDIR'])
+        rss_log = os.path.join(run_dir, 'rss.jsonl')
+        if measure_rss:
+            extra.update(ANSIBLE_PYTHON_INTERPRETER=self.rss_python, FLEET_RSS_LOG=rss_log)
+        output = os.path.join(run_dir, 'output.txt')
+        with open(output, 'w', encoding='utf-8') as handle:
+            started = time.monotonic()
+            process = subprocess.run([self.playbook_bin, '-i', 'localhost,', '-c', 'local', path], cwd=run_dir, env=self.environment(extra),
+                                     stdout=handle, stderr=subprocess.STDOUT, check=False)
+            wall = time.monotonic() - started
+        if process.returncode != 0:
+            with open(output, encoding='utf-8') as handle:
+                tail = handle.read()[-3000:]
+            raise RunBroke('{0}: ansible-playbook exited {1}; last output:\n{2}'.format(name, process.returncode, tail))
+        rss = []
+        if measure_rss and os.path.exists(rss_log):
+            with open(rss_log, encoding='utf-8') as handle:
+                rss = [json.loads(line) for line in handle if line.strip()]
+        return wall, rss
+
+    def save(self, name, path):
+        if self.saved_dir:
+            os.makedirs(self.saved_dir, exist_ok=True)
+            shutil.copy(path, os.path.join(self.saved_dir, '{0}.yml'.format(name)))
+            variables = os.path.join(os.path.dirname(path), 'fleet_vars.yml')
+            if os.path.exists(variables):
+                shutil.copy(variables, os.path.join(self.saved_dir, '{0}.vars.yml'.format(name)))
+
+
+# ----------------------------------------------------------------------------------------------
+# the playbooks
+
+def uri_vars(sim_url, fleet=None):
+    creds = DEFAULT_CREDENTIALS
+    variables = {
+        'sim_url': sim_url,
+        'voltmx_username': creds['voltmx']['username'], 'voltmx_password': creds['voltmx']['password'],
+        'isales_ak': creds['isales']['access_key'], 'isales_sk': creds['isales']['secret_key'],
+        'isales_base': sim_url + '/rest/isales/v1/openapi/campaigns/1',
+        'ocamba_token': creds['ocamba']['token'],
+        'wolkvox_token': creds['wolkvox']['token'],
+        'eight_username': creds['8x8']['username'], 'eight_data_token': creds['8x8']['data_token'],
+        'eight_action_token': creds['8x8']['action_token'],
+        # What a uri user has to spell out: status words/codes and the call for each change.
+        'voltmx_action': {'paused': 'pause', 'running': 'resume'},
+        'isales_code': {'running': 2, 'paused': 3},
+        'isales_action': {'paused': 'pause', 'running': 'resume'},
+        'ocamba_body': {'paused': {'reason': 'fleet benchmark'}, 'running': {'run_immediately': 1}},
+        'ocamba_action': {'paused': 'pause', 'running': 'resume'},
+        'wolkvox_status': {'running': 'Started', 'paused': 'Stopped'},
+        'wolkvox_action': {'running': 'start', 'paused': 'stop'},
+        'eight_canonical': EIGHT_CANONICAL,
+        # 8x8 has no running -> purged: pause first, purge in a second task.
+        'eight_first_step': {'running>paused': 'PAUSED', 'running>purged': 'PAUSED', 'paused>running': 'RUNNING',
+                             'paused>purged': 'PURGED', 'purged>running': 'RUNNING', 'purged>paused': 'PAUSED'},
+    }
+    if fleet is not None:
+        variables['fleet'] = dict((vendor, [dict(campaign_id=item['campaign_id'], state=item['state']) for item in items])
+                                  for vendor, items in fleet.items())
+    return variables
+
+
+def label(expression):
+    return {'label': '{{ ' + expression + ' }}'}
+
+
+def uri_tasks(vendor):
+    """``ansible.builtin.uri`` tasks for one vendor: a looped read, then a looped conditional write."""
+    basic_voltmx = {'url_username': '{{ voltmx_username }}', 'url_password': '{{ voltmx_password }}', 'force_basic_auth': True}
+    isales_headers = {'Content-Type': 'application/json; charset=UTF-8', 'Authorization': "{{ url | isales_sign(method, isales_ak, isales_sk) }}"}
+    ok_isales = "{0}.json.resultCode != '0200000'"
+    if vendor == 'voltmx':
+        return [
+            {'name': 'Volt MX: read each campaign',
+             'ansible.builtin.uri': dict(url='{{ sim_url }}/api/v1/campaigns/{{ item.campaign_id }}', **basic_voltmx),
+             'loop': '{{ fleet.voltmx }}', 'loop_control': label('item.campaign_id'), 'register': 'voltmx_read'},
+            {'name': 'Volt MX: change the campaigns not in their desired state',
+             'ansible.builtin.uri': dict(url='{{ sim_url }}/api/v1/campaigns/{{ item.item.campaign_id }}/{{ voltmx_action[item.item.state] }}',
+                                         method='POST', headers={'Content-Type': 'application/json;charset=UTF-8'}, **basic_voltmx),
+             'loop': '{{ voltmx_read.results }}', 'loop_control': label('item.item.campaign_id'),
+             'when': '(item.json.campaign | default(item.json)).status | lower != item.item.state'},
+        ]
+    if vendor == 'isales':
+        return [
+            {'name': 'iSales: read each campaign (AK/SK signed)',
+             'ansible.builtin.uri': {'url': '{{ url }}', 'headers': isales_headers},
+             'vars': {'url': '{{ isales_base }}/{{ item.campaign_id }}', 'method': 'GET'},
+             'loop': '{{ fleet.isales }}', 'loop_control': label('item.campaign_id'), 'register': 'isales_read',
+             'failed_when': ok_isales.format('isales_read')},
+            {'name': 'iSales: change the campaigns not in their desired state',
+             'ansible.builtin.uri': {'url': '{{ url }}', 'method': '{{ method }}', 'headers': isales_headers},
+             'vars': {'url': '{{ isales_base }}/{{ item.item.campaign_id }}/{{ isales_action[item.item.state] }}', 'method': 'PUT'},
+             'loop': '{{ isales_read.results }}', 'loop_control': label('item.item.campaign_id'), 'register': 'isales_write',
+             'when': 'item.json.data.status != isales_code[item.item.state]',
+             'failed_when': ok_isales.format('isales_write')},
+        ]
+    if vendor == 'ocamba':
+        bearer = {'Authorization': 'Bearer {{ ocamba_token }}'}
+        return [
+            {'name': 'Ocamba: read each campaign',
+             'ansible.builtin.uri': {'url': '{{ sim_url }}/v1/hood/campaigns/{{ item.campaign_id }}', 'headers': bearer},
+             'loop': '{{ fleet.ocamba }}', 'loop_control': label('item.campaign_id'), 'register': 'ocamba_read'},
+            {'name': 'Ocamba: change the campaigns not in their desired state',
+             'ansible.builtin.uri': {'url': '{{ sim_url }}/v1/hood/campaigns/{{ item.item.campaign_id }}/{{ ocamba_action[item.item.state] }}',
+                                     'method': 'POST', 'headers': bearer, 'body_format': 'json',
+                                     'body': '{{ ocamba_body[item.item.state] }}', 'status_code': 204},
+             'loop': '{{ ocamba_read.results }}', 'loop_control': label('item.item.campaign_id'),
+             'when': "item.json['items'][0].status != item.item.state"},
+        ]
+    if vendor == 'wolkvox':
+        token = {'wolkvox-token': '{{ wolkvox_token }}'}
+        return [
+            {'name': 'Wolkvox: read the campaign list (no single-campaign read exists)',
+             'ansible.builtin.uri': {'url': '{{ sim_url }}/api/v2/information.php?api=campaigns', 'headers': token},
+             'register': 'wolkvox_list'},
+            {'name': 'Wolkvox: index the list by campaign id',
+             'ansible.builtin.set_fact': {
+                 'wolkvox_rows': "{{ dict(wolkvox_list.json.data | map(attribute='campaign_id') | zip(wolkvox_list.json.data)) }}"}},
+            {'name': 'Wolkvox: change the campaigns not in their desired state',
+             'ansible.builtin.uri': {'url': '{{ sim_url }}/api/v2/campaign.php?api={{ wolkvox_action[item.state] }}'
+                                            '&type_campaign={{ wolkvox_rows[item.campaign_id].type_campaign }}&campaign_id={{ item.campaign_id }}',
+                                     'method': 'PUT', 'headers': token},
+             'loop': '{{ fleet.wolkvox }}', 'loop_control': label('item.campaign_id'),
+             'when': 'wolkvox_rows[item.campaign_id].status != wolkvox_status[item.state]'},
+        ]
+    return eight_uri_tasks('{{ fleet["8x8"] }}')
+
+
+def eight_uri_tasks(loop, single=False):
+    data = {'url_username': '{{ eight_username }}', 'url_password': '{{ eight_data_token }}', 'force_basic_auth': True}
+    action = {'url_username': '{{ eight_username }}', 'url_password': '{{ eight_action_token }}', 'force_basic_auth': True,
+              'method': 'POST', 'body_format': 'json'}
+    current = 'eight_canonical[item.json.campaign.status]'
+    read = {'name': '8x8: read each campaign',
+            'ansible.builtin.uri': dict(url='{{ sim_url }}/api/stats/campaigns/{{ item.campaign_id }}.json', **data),
+            'loop': loop, 'loop_control': label('item.campaign_id'), 'register': 'eight_read'}
+    first = {'name': '8x8: first (or only) step towards the desired state',
+             'ansible.builtin.uri': dict(url='{{ sim_url }}/api/tstats/campaigns/{{ item.item.campaign_id }}',
+                                         body={'status': "{{ eight_first_step[" + current + " ~ '>' ~ item.item.state] }}"}, **action),
+             'loop': '{{ eight_read.results }}', 'loop_control': label('item.item.campaign_id'),
+             'when': current + ' != item.item.state'}
+    second = {'name': '8x8: second step (running -> purged is pause, then purge)',
+              'ansible.builtin.uri': dict(url='{{ sim_url }}/api/tstats/campaigns/{{ item.item.campaign_id }}', body={'status': 'PURGED'}, **action),
+              'loop': '{{ eight_read.results }}', 'loop_control': label('item.item.campaign_id'),
+              'when': "item.item.state == 'purged' and " + current + " == 'running'"}
+    return [read, first] if single else [read, first, second]
+
+
+def bulk_tasks(fleet):
+    tasks = []
+    for vendor in fleet:
+        task = {'name': '{0}: every campaign in one task'.format(TITLES[vendor]),
+                'campaignops.campaigns.campaign_state': {'provider': vendor, 'campaigns': '{{ fleet["' + vendor + '"] }}'}}
+        tasks.append(task)
+    return tasks
+
+
+def loop_tasks(fleet):
+    return [{'name': '{0}: one task per campaign'.format(TITLES[vendor]),
+             'campaignops.campaigns.campaign_state': {'provider': vendor, 'campaign_id': '{{ item.campaign_id }}', 'state': '{{ item.state }}'},
+             'loop': '{{ fleet["' + vendor + '"] }}', 'loop_control': label('item.campaign_id')} for vendor in fleet]
+
+
+# ----------------------------------------------------------------------------------------------
+# the figures
+
+def repeat_runs(ansible, admin, name, tasks, variables, repeat, after=None):
+    walls = []
+    for _index in range(repeat):
+        admin.reset()
+        wall, _rss = ansible.run(name, tasks, variables)
+        if after is not None:
+            after()
+        walls.append(wall)
+    return dict(median_s=round(statistics.median(walls), 3), runs_s=[round(wall, 3) for wall in walls])
+
+
+def figure_baseline(ansible, admin, args):
+    tasks = [{'name': 'Nothing but a debug task', 'ansible.builtin.debug': {'msg': 'baseline'}}]
+    return repeat_runs(ansible, admin, 'baseline-debug', tasks, None, args.repeat)
+
+
+def figure_single(ansible, admin, args):
+    vendor, campaign_id, before, desired = SINGLE_CAMPAIGN
+    requests_seen = []
+
+    def check():
+        record = admin.call('GET', 'campaigns/{0}/{1}'.format(vendor, campaign_id))
+        if canonical(vendor, record['status']) != desired:
+            raise RunBroke('single campaign {0} {1} is {2}, not {3}'.format(vendor, campaign_id, record['status'], desired))
+        requests_seen.append(totals(summarize_log(admin.requests())))
+
+    module = [{'name': 'Pause 8x8 campaign {0}'.format(campaign_id),
+               'campaignops.campaigns.campaign_state': {'provider': vendor, 'campaign_id': campaign_id, 'state': desired}}]
+    uri = eight_uri_tasks([{'campaign_id': campaign_id, 'state': desired}], single=True)
+    result = dict(campaign='{0} {1}: {2} -> {3}'.format(vendor, campaign_id, before, desired))
+    result['campaign_state'] = repeat_runs(ansible, admin, 'single-campaign_state', module, None, args.repeat, check)
+    result['campaign_state']['requests'] = requests_seen[-1]
+    requests_seen[:] = []
+    result['uri'] = repeat_runs(ansible, admin, 'single-uri', uri, uri_vars(admin.sim.url), args.repeat, check)
+    result['uri']['requests'] = requests_seen[-1]
+    return result
+
+
+def figure_fleet(ansible, admin, args):
+    """Figures 2 and 3: the same fleet converged three ways, the simulator reset in between."""
+    per_vendor = dict(zip(VENDORS, split_counts(args.campaigns, [1] * len(VENDORS))))
+    variants = (('bulk', bulk_tasks), ('campaign_state_loop', loop_tasks), ('uri_loop', None))
+    result = dict(campaigns=args.campaigns, per_vendor=per_vendor)
+    for variant, make_tasks in variants:
+        admin.reset()
+        fleet = build_fleet(admin, per_vendor)
+        if make_tasks is None:
+            tasks = [task for vendor in fleet for task in uri_tasks(vendor)]
+        else:
+            tasks = make_tasks(fleet)
+        variables = uri_vars(admin.sim.url, fleet)
+        wall, _rss = ansible.run('fleet-' + variant.replace('_', '-'), tasks, variables)
+        check_converged(admin, fleet)
+        per = summarize_log(admin.requests())
+        result[variant] = dict(wall_s=round(wall, 3), requests=totals(per), per_vendor=per)
+        result['minimum'] = dict(per_vendor=minimum_requests(fleet))
+        result['minimum']['total'] = sum(stats['total'] for stats in result['minimum']['per_vendor'].values())
+        result['needs_change'] = sum(1 for items in fleet.values() for item in items if item['writes'])
+        print('  fleet {0}: {1:.1f} s, {2} requests'.format(variant, wall, result[variant]['requests']['total']), file=sys.stderr)
+    result['speedup_vs_uri'] = round(result['uri_loop']['wall_s'] / result['bulk']['wall_s'], 2)
+    result['speedup_vs_campaign_state_loop'] = round(result['campaign_state_loop']['wall_s'] / result['bulk']['wall_s'], 2)
+    return result
+
+
+def sustained_rate(starts, quota):
+    """Requests per minute over whole quotas: from the first request to the first request of
+    the last quota begun (the request numbered ``1 + k * quota``). A client that keeps to the
+    vendor's windows exactly scores the documented limit; bursts inside a window do not count
+    as going faster."""
+    starts = sorted(starts)
+    whole = ((len(starts) - 1) // quota) * quota
+    if whole == 0:
+        whole = len(starts) - 1
+    if whole <= 0:
+        return None
+    return whole * 60.0 / (starts[whole] - starts[0])
+
+
+def figure_ocamba(ansible, admin, args):
+    count = args.ocamba_campaigns
+    admin.reset()
+    limits = admin.settings()['ocamba_limits']
+    changes = int(round(count * args.ocamba_change_share))
+    admin.seed({'campaigns': {'ocamba': []}})
+    running = admin.seed({'generate': {'ocamba': {'count': changes, 'status': 'running'}}})['generated']['ocamba']
+    paused = admin.seed({'generate': {'ocamba': {'count': count - changes, 'status': 'paused'}}})['generated']['ocamba']
+    items = interleave([[dict(campaign_id=cid, current='running', state='paused', writes=1) for cid in running],
+                        [dict(campaign_id=cid, current='paused', state='paused', writes=0) for cid in paused]])
+    fleet = {'ocamba': items}
+    print('  ocamba: {0} campaigns, {1} to pause; this takes about {2:.0f} min'.format(
+        count, changes, (count + changes) / float(OCAMBA_PER_MINUTE)), file=sys.stderr)
+    wall, _rss = ansible.run('ocamba-{0}'.format(count), bulk_tasks(fleet), {'fleet': {'ocamba': [
+        dict(campaign_id=item['campaign_id'], state=item['state']) for item in items]}})
+    check_converged(admin, fleet)
+    log = [entry for entry in admin.requests() if entry.get('provider') == 'ocamba']
+    starts = sorted(entry['started'] for entry in log)
+    rate = sustained_rate(starts, OCAMBA_PER_MINUTE)
+    per_second_peak = max(sum(1 for other in starts if start <= other < start + 1.0) for start in starts) if starts else 0
+    per_minute_peak = max(sum(1 for other in starts if start <= other < start + 60.0) for start in starts) if starts else 0
+    span = starts[-1] - starts[0] if len(starts) > 1 else 0.0
+    minimum = minimum_requests(fleet)['ocamba']['total']
+    ideal_s = ((minimum - 1) // OCAMBA_PER_MINUTE) * 60.0 + ((minimum - 1) % OCAMBA_PER_MINUTE) // OCAMBA_PER_SECOND
+    return dict(campaigns=count, to_change=changes, simulator_limits=limits, wall_s=round(wall, 3), requests=len(log),
+                minimum_requests=minimum, throttled_429=sum(1 for entry in log if entry.get('status') == 429),
+                sustained_per_min=round(rate, 1) if rate else None,
+                share_of_limit=round(rate / OCAMBA_PER_MINUTE, 4) if rate else None,
+                first_to_last_s=round(span, 2), per_wall_per_min=round(len(log) * 60.0 / wall, 1),
+                ideal_first_to_last_s=round(ideal_s, 1), peak_in_any_1s=per_second_peak, peak_in_any_60s=per_minute_peak)
+
+
+def figure_scaling(ansible, admin, args):
+    rows = []
+    for count in args.scale:
+        admin.reset()
+        changes = count // 2
+        admin.seed({'campaigns': {args.scale_vendor: []}})
+        running = admin.seed({'generate': {args.scale_vendor: {'count': changes, 'status': NATIVE[args.scale_vendor]['running']}}})
+        paused = admin.seed({'generate': {args.scale_vendor: {'count': count - changes, 'status': NATIVE[args.scale_vendor]['paused']}}})
+        items = interleave([
+            [dict(campaign_id=str(cid), current='running', state='paused', writes=1) for cid in running['generated'][args.scale_vendor]],
+            [dict(campaign_id=str(cid), current='paused', state='paused', writes=0) for cid in paused['generated'][args.scale_vendor]]])
+        fleet = {args.scale_vendor: items}
+        wall, rss = ansible.run('scale-{0}-{1}'.format(args.scale_vendor, count), bulk_tasks(fleet),
+                                {'fleet': {args.scale_vendor: [dict(campaign_id=item['campaign_id'], state=item['state']) for item in items]}},
+                                measure_rss=True)
+        check_converged(admin, fleet)
+        per = summarize_log(admin.requests()).get(args.scale_vendor, {})
+        module = [record for record in rss if 'campaign_state' in ' '.join(record['argv'])]
+        peak = max(record['peak_rss_kib'] for record in module) if module else None
+        module_s = sum(record['seconds'] for record in module) if module else None
+        rows.append(dict(campaigns=count, wall_s=round(wall, 3), requests=per.get('total', 0),
+                         minimum_requests=minimum_requests(fleet)[args.scale_vendor]['total'],
+                         http_span_s=per.get('span_s'), module_process_s=round(module_s, 3) if module_s else None,
+                         requests_per_s_http=round(per['total'] / per['span_s'], 1) if per.get('span_s') else None,
+                         requests_per_s_wall=round(per.get('total', 0) / wall, 1),
+                         peak_rss_mib=round(peak / 1024.0, 1) if peak else None))
+        print('  scale {0}: {1:.1f} s'.format(count, wall), file=sys.stderr)
+    return dict(vendor=args.scale_vendor, rows=rows)
+
+
+# ----------------------------------------------------------------------------------------------
+# report
+
+def machine_info(ansible):
+    cpu = ''
+    try:
+        with open('/proc/cpuinfo', encoding='utf-8') as handle:
+            for line in handle:
+                if line.startswith('model name'):
+                    cpu = line.split(':', 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    affinity = len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else os.cpu_count()
+    return dict(nproc=affinity, cpu_count=os.cpu_count(), cpu=cpu, python=platform.python_version(), python_executable=sys.executable,
+                ansible_core=ansible.version(), platform=platform.platform())
+
+
+def verdict(ok):
+    return 'PASS' if ok else 'FAIL'
+
+
+def seconds(value):
+    return '{0:.2f} s'.format(value)
+
+
+def rows_for(results):
+    """(figure, measurement, value, target, verdict) rows of the main table."""
+    rows = []
+    figures = results['figures']
+    base = figures.get('baseline')
+    if base:
+        rows.append(('0', 'playbook overhead: a play with one debug task', seconds(base['median_s']), '', ''))
+    single = figures.get('single')
+    if single:
+        rows.append(('1', 'one campaign ({0}): campaign_state task'.format(single['campaign']), seconds(single['campaign_state']['median_s']),
+                     '', ''))
+        rows.append(('1', 'one campaign: uri read + conditional uri write', seconds(single['uri']['median_s']), '', ''))
+    fleet = figures.get('fleet')
+    if fleet:
+        count = fleet['campaigns']
+        rows.append(('2', '{0} campaigns, 5 vendors ({1} need a change): bulk campaigns:, one task per vendor'.format(
+            count, fleet['needs_change']), seconds(fleet['bulk']['wall_s']), '', ''))
+        rows.append(('2', '{0} campaigns: loop over campaign_state'.format(count), seconds(fleet['campaign_state_loop']['wall_s']), '', ''))
+        rows.append(('2', '{0} campaigns: loop over uri (read task + conditional write task)'.format(count),
+                     seconds(fleet['uri_loop']['wall_s']), '', ''))
+        rows.append(('2', 'speed-up bulk vs uri loop', '{0:.1f}x'.format(fleet['speedup_vs_uri']), '>= 20x',
+                     verdict(fleet['speedup_vs_uri'] >= 20)))
+        rows.append(('2', 'speed-up bulk vs campaign_state loop', '{0:.1f}x'.format(fleet['speedup_vs_campaign_state_loop']), '', ''))
+        minimum = fleet['minimum']['total']
+        bulk = fleet['bulk']['requests']
+        rows.append(('3', 'HTTP requests, bulk (reads + writes; 429s)', '{0} ({1} + {2}; {3}) vs minimum {4}'.format(
+            bulk['total'], bulk['reads'], bulk['writes'], bulk['throttled'], minimum), '= minimum', verdict(bulk['total'] == minimum)))
+        for variant, title in (('campaign_state_loop', 'loop over campaign_state'), ('uri_loop', 'loop over uri')):
+            seen = fleet[variant]['requests']
+            rows.append(('3', 'HTTP requests, {0}'.format(title), '{0} ({1} + {2}; {3})'.format(
+                seen['total'], seen['reads'], seen['writes'], seen['throttled']), '', ''))
+    ocamba = figures.get('ocamba')
+    if ocamba:
+        rows.append(('4', 'Ocamba {0} campaigns ({1} to pause), bulk: wall time'.format(ocamba['campaigns'], ocamba['to_change']),
+                     seconds(ocamba['wall_s']), '', ''))
+        rows.append(('4', 'Ocamba: requests sent / minimum', '{0} / {1}'.format(ocamba['requests'], ocamba['minimum_requests']), '', ''))
+        if ocamba['sustained_per_min'] is not None:
+            rows.append(('4', 'Ocamba: sustained rate vs documented 150/min', '{0:.1f}/min ({1:.1f} %)'.format(
+                ocamba['sustained_per_min'], 100 * ocamba['share_of_limit']), '>= 90 %', verdict(ocamba['share_of_limit'] >= 0.9)))
+        rows.append(('4', 'Ocamba: 429 answers seen', str(ocamba['throttled_429']), '0', verdict(ocamba['throttled_429'] == 0)))
+    scaling = figures.get('scaling')
+    if scaling:
+        for row in scaling['rows']:
+            rows.append(('5', '{0} bulk, {1} campaigns: wall / req/s (HTTP phase) / module peak RSS'.format(
+                TITLES[scaling['vendor']], row['campaigns']), '{0} / {1} / {2} MiB'.format(
+                seconds(row['wall_s']), row['requests_per_s_http'], row['peak_rss_mib']), '', ''))
+    for name, error in results.get('errors', {}).items():
+        rows.append(('!', 'run broke: {0}'.format(name), error.splitlines()[0][:100], '', 'ERROR'))
+    return rows
+
+
+def header_lines(results):
+    machine = results['machine']
+    return ['campaignops.campaigns fleet benchmark, {0}'.format(results['date']),
+            'machine: {0} CPUs ({1}), Python {2}, ansible-core {3}'.format(machine['nproc'], machine['cpu'] or 'cpu unknown',
+                                                                           machine['python'], machine['ansible_core']),
+            'simulator latency: {0} ms per vendor request; Ocamba limits {1}; total run time {2:.0f} s'.format(
+                results['latency_ms'], results.get('ocamba_limits'), results['total_s'])]
+
+
+def plain_table(headers, rows):
+    widths = [max(len(str(row[index])) for row in [headers] + rows) for index in range(len(headers))]
+    line = '  '.join('-' * width for width in widths)
+    out = ['  '.join(str(cell).ljust(width) for cell, width in zip(headers, widths)), line]
+    out.extend('  '.join(str(cell).ljust(width) for cell, width in zip(row, widths)) for row in rows)
+    return '\n'.join(line.rstrip() for line in out)
+
+
+def markdown_table(headers, rows):
+    out = ['| ' + ' | '.join(headers) + ' |', '|' + '|'.join('---' for _header in headers) + '|']
+    out.extend('| ' + ' | '.join(str(cell).replace('|', '\\|') for cell in row) + ' |' for row in rows)
+    return '\n'.join(out)
+
+
+def detail_tables(results):
+    """Secondary tables: per-vendor breakdown of figure 2/3 and the scaling series."""
+    tables = []
+    fleet = results['figures'].get('fleet')
+    if fleet:
+        headers = ('vendor', 'campaigns', 'bulk requests', 'minimum', 'bulk HTTP span', 'campaign_state loop requests', 'uri loop requests')
+        rows = []
+        for vendor in VENDORS:
+            bulk = fleet['bulk']['per_vendor'].get(vendor, {})
+            rows.append((TITLES[vendor], fleet['per_vendor'][vendor], bulk.get('total', 0), fleet['minimum']['per_vendor'][vendor]['total'],
+                         seconds(bulk.get('span_s', 0)), fleet['campaign_state_loop']['per_vendor'].get(vendor, {}).get('total', 0),
+                         fleet['uri_loop']['per_vendor'].get(vendor, {}).get('total', 0)))
+        tables.append(('Figures 2 and 3 per vendor (HTTP span: first request sent to last answer, bulk run)', headers, rows))
+    scaling = results['figures'].get('scaling')
+    if scaling:
+        headers = ('campaigns', 'wall', 'module process', 'HTTP span', 'requests (minimum)', 'req/s HTTP phase', 'req/s wall', 'module peak RSS')
+        rows = [(row['campaigns'], seconds(row['wall_s']), seconds(row['module_process_s'] or 0), seconds(row['http_span_s'] or 0),
+                 '{0} ({1})'.format(row['requests'], row['minimum_requests']), row['requests_per_s_http'], row['requests_per_s_wall'],
+                 '{0} MiB'.format(row['peak_rss_mib'])) for row in scaling['rows']]
+        tables.append(('Figure 5: {0} bulk form, half of the campaigns paused by the run'.format(TITLES[scaling['vendor']]), headers, rows))
+    ocamba = results['figures'].get('ocamba')
+    if ocamba:
+        headers = ('requests', 'first to last request', 'ideal (fixed windows)', 'sustained rate', 'requests per wall minute',
+                   'peak in any 1 s', 'peak in any 60 s', '429s')
+        rows = [(ocamba['requests'], seconds(ocamba['first_to_last_s']), seconds(ocamba['ideal_first_to_last_s']),
+                 '{0}/min'.format(ocamba['sustained_per_min']), '{0}/min'.format(ocamba['per_wall_per_min']), ocamba['peak_in_any_1s'],
+                 ocamba['peak_in_any_60s'], ocamba['throttled_429'])]
+        tables.append(('Figure 4: Ocamba {0} campaigns, bulk form'.format(ocamba['campaigns']), headers, rows))
+    return tables
+
+
+def render(results, markdown):
+    headers = ('#', 'measurement', 'value', 'target', 'result')
+    rows = rows_for(results)
+    table = markdown_table if markdown else plain_table
+    lines = [('**' + line + '**' if index == 0 else line) + ('  ' if markdown else '') for index, line in enumerate(header_lines(results))]
+    parts = ['\n'.join(lines), table(headers, rows)]
+    for title, detail_headers, detail_rows in detail_tables(results):
+        parts.append((('**' + title + '**') if markdown else title) + '\n\n' + table(detail_headers, detail_rows))
+    return '\n\n'.join(parts) + '\n'
+
+
+# ----------------------------------------------------------------------------------------------
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(description='Fleet benchmark of campaignops.campaigns against the vendor simulator.')
+    parser.add_argument('--latency-ms', type=float, default=50.0, help='latency the simulator adds to every vendor request (default 50)')
+    parser.add_argument('--quick', action='store_true',
+                        help='a short run: 50 campaigns in figure 2, no Ocamba rate run, scaling 50 and 200, one repetition')
+    parser.add_argument('--figures', default='0,1,2,4,5', help='figures to run (3 comes with 2; default 0,1,2,4,5)')
+    parser.add_argument('--repeat', type=int, default=None, help='repetitions of figures 0 and 1, median reported (default 3)')
+    parser.add_argument('--campaigns', type=int, default=None, help='campaigns in figure 2, split over the five vendors (default 200)')
+    parser.add_argument('--ocamba-campaigns', type=int, default=None, help='campaigns in figure 4 (default 600; 0 skips it)')
+    parser.add_argument('--ocamba-change-share', type=float, default=0.25,
+                        help='share of the figure-4 campaigns that need a change (default 0.25: about 750 requests, 5 minutes)')
+    parser.add_argument('--scale', default=None, help='campaign counts of figure 5 (default 50,200,1000)')
+    parser.add_argument('--scale-vendor', default='voltmx', choices=['voltmx', '8x8'], help='vendor of figure 5 (no rate limit; default voltmx)')
+    parser.add_argument('--output-dir', default=os.path.join(BENCH_DIR, 'results'), help='where latest.md and latest.json go')
+    parser.add_argument('--keep-temp', action='store_true', help='keep the temporary directory (playbook outputs) and print its path')
+    args = parser.parse_args(argv)
+    args.figures = set(part.strip() for part in args.figures.split(',') if part.strip())
+    args.repeat = args.repeat or (1 if args.quick else 3)
+    args.campaigns = args.campaigns or (50 if args.quick else 200)
+    if args.ocamba_campaigns is None:
+        args.ocamba_campaigns = 0 if args.quick else 600
+    args.scale = [int(part) for part in (args.scale or ('50,200' if args.quick else '50,200,1000')).split(',') if part.strip()]
+    return args
+
+
+def main(argv=None):
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    started = time.monotonic()
+    if not os.path.exists(os.path.join(os.path.dirname(sys.executable), 'ansible-playbook')):
+        print('no ansible-playbook next to {0}: run this with the Python of the environment that has ansible-core, e.g. '
+              '.venv/bin/python benchmarks/fleet.py'.format(sys.executable), file=sys.stderr)
+        return 2
+    workdir = tempfile.mkdtemp(prefix='campaignops-fleet-')
+    saved = os.path.join(args.output_dir, 'playbooks')
+    shutil.rmtree(saved, ignore_errors=True)
+    results = dict(date=datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M UTC'), latency_ms=args.latency_ms,
+                   options=dict(figures=sorted(args.figures), repeat=args.repeat, campaigns=args.campaigns,
+                                ocamba_campaigns=args.ocamba_campaigns, ocamba_change_share=args.ocamba_change_share,
+                                scale=args.scale, scale_vendor=args.scale_vendor, quick=args.quick),
+                   figures={}, errors={})
+    try:
+        with Simulator(latency_ms=args.latency_ms) as sim:
+            admin = Admin(sim)
+            ansible = Ansible(workdir, sim, saved)
+            results['machine'] = machine_info(ansible)
+            results['simulator_latency'] = admin.latency()
+            results['ocamba_limits'] = admin.settings()['ocamba_limits']
+            steps = (('0', 'baseline', figure_baseline), ('1', 'single', figure_single), ('2', 'fleet', figure_fleet),
+                     ('4', 'ocamba', figure_ocamba), ('5', 'scaling', figure_scaling))
+            for number, name, function in steps:
+                if number not in args.figures and not (number == '2' and '3' in args.figures):
+                    continue
+                if name == 'ocamba' and args.ocamba_campaigns <= 0:
+                    continue
+                print('figure {0} ({1}) ...'.format(number, name), file=sys.stderr)
+                try:
+                    results['figures'][name] = function(ansible, admin, args)
+                except RunBroke as exc:
+                    results['errors'][name] = str(exc)
+                    print('figure {0} broke: {1}'.format(number, exc), file=sys.stderr)
+    finally:
+        if args.keep_temp:
+            print('temporary directory kept: {0}'.format(workdir), file=sys.stderr)
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+    results['total_s'] = round(time.monotonic() - started, 1)
+    plain = render(results, markdown=False)
+    markdown = render(results, markdown=True)
+    os.makedirs(args.output_dir, exist_ok=True)
+    with open(os.path.join(args.output_dir, 'latest.md'), 'w', encoding='utf-8') as handle:
+        handle.write(markdown)
+    with open(os.path.join(args.output_dir, 'latest.json'), 'w', encoding='utf-8') as handle:
+        json.dump(results, handle, indent=2, sort_keys=True)
+        handle.write('\n')
+    print(plain)
+    print('Markdown (also in {0}):\n'.format(os.path.join(args.output_dir, 'latest.md')))
+    print(markdown)
+    return 1 if results['errors'] else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
