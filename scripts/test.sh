@@ -26,6 +26,9 @@
 #                              under pyenv; shims do not work inside ansible-test)
 #   UNITS_PYTHON=3.11          Python version for ansible-test units
 #   KEEP_TMP=1                 keep the temporary tree (its path is printed) for inspection
+#   STAGE_TIMEOUT=1800         seconds after which a stage is killed and counted as failed
+#   PYTEST_ADDOPTS="..."       extra options for the plain pytest stages (pytest reads it itself),
+#                              e.g. "-k ocamba -x"
 #
 # Each stage prints a header, its output, its result and its duration. A failing stage does not
 # stop the run; the script exits non-zero if any stage failed. The last line of output is
@@ -42,6 +45,8 @@ VENV_PYTHON_VERSION=3.11
 SANITY_PYTHONS="${SANITY_PYTHONS:-3.9 3.13}"
 UNITS_PYTHON="${UNITS_PYTHON:-3.11}"
 STAGES="${STAGES:-all}"
+STAGE_TIMEOUT="${STAGE_TIMEOUT:-1800}"
+SETUP_OUT=""
 
 export PIP_DISABLE_PIP_VERSION_CHECK=1
 export PYTHONDONTWRITEBYTECODE=1
@@ -99,7 +104,7 @@ record() {
 
 # run_stage NAME FUNCTION [ARGS...]: the function returns 0 (pass), 77 (skip) or other (fail).
 run_stage() {
-    local name="$1" rc start seconds result
+    local name="$1" rc start seconds result fn
     shift
     selected "$name" || return 0
     log ""
@@ -107,12 +112,18 @@ run_stage() {
     log "=== STAGE $name"
     log "=================================================================="
     start=$(date +%s)
-    ( set -o pipefail; "$@" ) </dev/null
+    # The stage runs in a child bash under timeout(1), which kills the stage's whole process
+    # group when STAGE_TIMEOUT runs out, so that a hung stage cannot eat CI's time budget.
+    while read -r _ _ fn; do export -f "${fn?}"; done < <(declare -F)
+    export ROOT LIB VENV REQUIREMENTS VENV_PYTHON_VERSION SANITY_PYTHONS UNITS_PYTHON \
+        TMPROOT COLL NAMESPACE NAME VERSION SETUP_OUT
+    timeout -k 30 "$STAGE_TIMEOUT" bash -c 'set -u -o pipefail; "$@"' stage "$@" </dev/null
     rc=$?
     seconds=$(( $(date +%s) - start ))
     case "$rc" in
         0) result=PASS ;;
         77) result=SKIP ;;
+        124|137) result=FAIL; log "ERROR: stage $name timed out after ${STAGE_TIMEOUT}s (STAGE_TIMEOUT)" ;;
         *) result=FAIL ;;
     esac
     log "=== STAGE $name: $result (exit $rc) in ${seconds}s"
@@ -306,11 +317,11 @@ pytest_dir() {
         return 77
     fi
     cd "$COLL" || return 1
-    log "+ PYTHONPATH=$TMPROOT ANSIBLE_COLLECTIONS_PATH=$TMPROOT python -m pytest -p no:pytest-ansible -p no:cacheprovider $dir"
+    log "+ PYTHONPATH=$TMPROOT ANSIBLE_COLLECTIONS_PATH=$TMPROOT python -m pytest -p no:pytest-ansible -p no:cacheprovider --durations=10 $dir"
     PYTHONPATH="$TMPROOT${PYTHONPATH:+:$PYTHONPATH}" \
     ANSIBLE_COLLECTIONS_PATH="$TMPROOT" \
     ANSIBLE_COLLECTIONS_SCAN_SYS_PATH=false \
-        python -m pytest -p no:pytest-ansible -p no:cacheprovider "$dir"
+        python -m pytest -p no:pytest-ansible -p no:cacheprovider --durations=10 "$dir"
     rc=$?
     if [ "$rc" = 5 ]; then
         log "ERROR: pytest collected no tests from $dir although it holds test files"
@@ -381,7 +392,9 @@ stage_build() {
     cd "$build" || return 1
     log "+ ansible-galaxy collection build --output-path $dist"
     ansible-galaxy collection build --output-path "$dist" || return 1
-    tarball="$(ls "$dist"/*.tar.gz)" || return 1
+    tarball="$(find "$dist" -maxdepth 1 -name '*.tar.gz' | head -n 1)"
+    [ -n "$tarball" ] || return 1
+    log "tarball: $(basename "$tarball"), $(du -k "$tarball" | cut -f1) KiB, $(tar -tzf "$tarball" | grep -vc '/$') files"
     if tar -tzf "$tarball" | grep -E '(^|/)(\.venv|\.git|tests/output|__pycache__|\.pytest_cache)(/|$)'; then
         log "ERROR: the tarball holds files that must not be shipped (above)"
         fail=1

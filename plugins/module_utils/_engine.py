@@ -99,7 +99,8 @@ class Converger:
                 unknown_outcomes_left -= 1 if exc.ambiguous else 0
                 replans_left -= 1 if moved else 0
                 campaign = self.read_back(item, exc, done, campaign.state)
-                if campaign.state == state:
+                if exc.ambiguous and campaign.state == state:
+                    # Our unanswered call did take effect; a refused one never did.
                     done.append(action)
                 steps = self.replan(campaign, item['state'], exc, done)
                 continue
@@ -153,10 +154,10 @@ class Converger:
             if campaign.state == item['state']:
                 return campaign
             if self.clock() + delay > deadline:
-                raise CampaignError('{0}: the change was accepted but the campaign still reports {1} (native status {2}) after '
-                                    'wait_timeout={3}s'.format(self.client.what(campaign.id), campaign.state,
-                                                                self.client.describe_native(campaign.native_status), self.wait_timeout),
-                                    actions=[])
+                raise CampaignError(
+                    '{0}: the change was accepted but the campaign still reports {1} (native status {2}) after wait_timeout={3}s'.format(
+                        self.client.what(campaign.id), campaign.state, self.client.describe_native(campaign.native_status), self.wait_timeout),
+                    actions=[])
             self.sleep(delay)
             delay = min(delay * 2, WAIT_MAX_DELAY)
 
@@ -173,8 +174,15 @@ class Converger:
         except CampaignError as exc:
             result = dict(changed=bool(exc.details.get('actions')), failed=True, msg=str(exc.message),
                           actions=exc.details.get('actions', []))
+        except Exception as exc:  # pylint: disable=broad-except
+            # One campaign's surprise must not hide the others' results.
+            result = dict(changed=False, failed=True, msg=unexpected(exc), actions=[])
         result['campaign_id'] = item['campaign_id']
         return result
+
+
+def unexpected(exc):
+    return 'unexpected error ({0}: {1}); this is a bug in campaignops.campaigns, please report it'.format(type(exc).__name__, exc)
 
 
 def _public(campaign):
@@ -201,6 +209,8 @@ def run_state_module(module):
             result = converger.converge(items[0])
     except CampaignError as exc:
         module.fail_json(msg=exc.message, **_failure_details(exc))
+    except Exception as exc:  # pylint: disable=broad-except
+        module.fail_json(msg=unexpected(exc))
     if bulk:
         _exit_bulk(module, converger.converge_all(items))
     if not module._diff:
@@ -210,7 +220,7 @@ def run_state_module(module):
 
 def _exit_bulk(module, results):
     changed = any(result.get('changed') for result in results)
-    diff = [result.pop('diff') for result in results if 'diff' in result]
+    diff = [result.pop('diff', {}) for result in results]
     failed = [result for result in results if result.get('failed')]
     extra = dict(diff=diff) if module._diff else {}
     if failed:
@@ -237,6 +247,8 @@ def run_info_module(module):
             campaigns = client.list(item)
     except CampaignError as exc:
         module.fail_json(msg=exc.message, **_failure_details(exc))
+    except Exception as exc:  # pylint: disable=broad-except
+        module.fail_json(msg=unexpected(exc))
     module.exit_json(changed=False, campaigns=[campaign.as_dict() for campaign in campaigns])
 
 

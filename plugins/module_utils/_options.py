@@ -61,6 +61,7 @@ ENV_BOUND_OPTIONS = ('api_url', 'server', 'platform', 'token', 'username', 'pass
                      'action_token', 'access_key', 'secret_key', 'vdn_id')
 
 SECRET_OPTIONS = tuple(name for name, spec in CONNECTION_ARGUMENT_SPEC.items() if spec.get('no_log'))
+CREDENTIAL_OPTIONS = SECRET_OPTIONS + ('username', 'access_key')
 
 CAMPAIGN_ID_MAX_LENGTH = 128
 _SAFE_ID = re.compile(r'^[A-Za-z0-9][A-Za-z0-9._:@~-]*\Z')
@@ -85,6 +86,7 @@ def resolve_connection(params, provider_cls, environ=None):
             value = environ.get(env_name(provider_cls, name))
             if value not in (None, ''):
                 options[name] = value
+    _refuse_unsendable_credentials(options)
     if options.get('vdn_id') is not None:
         options['vdn_id'] = validate_vdn_id(options['vdn_id'])
     if options.get('retries') is not None and not 0 <= options['retries'] <= 10:
@@ -102,6 +104,16 @@ def _refuse_foreign_options(params, provider_cls):
             'option{0} {1} cannot be used with provider={2}; {2} accepts: {3}'.format(
                 's' if len(foreign) > 1 else '', ', '.join(foreign), provider_cls.name,
                 ', '.join(sorted(provider_cls.own_options))))
+
+
+def _refuse_unsendable_credentials(options):
+    """Credentials travel in HTTP headers, where control characters (a newline copied from a
+    file, say) are invalid; name the option, never the value."""
+    for name in CREDENTIAL_OPTIONS:
+        value = options.get(name)
+        if value is not None and re.search(r'[\x00-\x1f\x7f]', value):
+            raise ValidationError('{0} contains a newline or another control character; remove it (check the variable or file it '
+                                  'comes from)'.format(name))
 
 
 def secret_values(options):

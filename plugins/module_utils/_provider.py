@@ -15,7 +15,7 @@ __metaclass__ = type
 
 from ansible.module_utils.six.moves.urllib.parse import quote
 
-from ansible_collections.campaignops.campaigns.plugins.module_utils._errors import ValidationError, WrongStateError
+from ansible_collections.campaignops.campaigns.plugins.module_utils._errors import ValidationError, VendorError, WrongStateError
 from ansible_collections.campaignops.campaigns.plugins.module_utils._http import error_for_status, excerpt, parse_json
 from ansible_collections.campaignops.campaigns.plugins.module_utils._limits import AccountLimiter, account_key
 from ansible_collections.campaignops.campaigns.plugins.module_utils._options import (
@@ -25,6 +25,14 @@ from ansible_collections.campaignops.campaigns.plugins.module_utils._options imp
 )
 
 DIGITS = (r'^[0-9]+$', 'it must be a number')
+MAX_PAGES = 1000
+
+
+def int_or_none(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
 
 
 class Campaign:
@@ -111,7 +119,9 @@ class Provider:
 
     @classmethod
     def effective_concurrency(cls, options):
-        value = options.get('concurrency') or cls.concurrency
+        value = options.get('concurrency')
+        if value is None:
+            value = cls.concurrency
         if not 1 <= value <= cls.max_concurrency:
             raise ValidationError('concurrency={0} is out of range for provider={1}: use 1 to {2}'.format(
                 value, cls.name, cls.max_concurrency))
@@ -162,6 +172,24 @@ class Provider:
         return Campaign(campaign.id, self.native_after.get(state, campaign.native_status), state, campaign.name, campaign.raw)
 
     # ----- helpers for subclasses --------------------------------------------------------
+
+    def collect_pages(self, fetch_page, page_size, key):
+        """Every record of a paged list. ``fetch_page(index, collected)`` returns the decoded
+        body of page ``index`` (from 0); ``key`` names its list of records.
+
+        Stops at an empty page, when ``total`` is reached, or (when the vendor sends no total)
+        at a short page, so a server that caps the page size below ours still lists everything."""
+        campaigns = []
+        for index in range(MAX_PAGES):
+            body = fetch_page(index, len(campaigns))
+            records = body.get(key) if isinstance(body, dict) else None
+            if not isinstance(records, list):
+                raise VendorError('{0}: the campaign list answer has no "{1}" list'.format(self.what(), key))
+            campaigns.extend(self.to_campaign(record, self.what(), None) for record in records)
+            total = int_or_none(body.get('total'))
+            if not records or (total is not None and len(campaigns) >= total) or (total is None and len(records) < page_size):
+                return campaigns
+        raise VendorError('{0}: the campaign list has more than {1} pages; stopped reading'.format(self.what(), MAX_PAGES))
 
     def url(self, *segments):
         """``base_url`` plus path segments, each percent-encoded so no value can alter the path."""

@@ -32,7 +32,7 @@ from ansible.module_utils import basic
 from ansible.module_utils.common.parameters import remove_values
 from ansible.module_utils.testing import patch_module_args
 
-from ansible_collections.campaignops.campaigns.plugins.module_utils import _engine
+from ansible_collections.campaignops.campaigns.plugins.module_utils import _engine, _limits
 from ansible_collections.campaignops.campaigns.plugins.module_utils._http import HttpClient, RetryPolicy
 from ansible_collections.campaignops.campaigns.plugins.module_utils._limits import AccountLimiter
 
@@ -190,6 +190,7 @@ def run_module(monkeypatch, tmp_path, clock, limiter_sleeps):
         return client
 
     monkeypatch.setattr(_engine, 'HttpClient', http_client)
+    monkeypatch.setattr(_limits, 'limits_directory', lambda: str(tmp_path))
     monkeypatch.setattr(_engine, 'Converger', functools.partial(_engine.Converger, sleep=clock.sleep, clock=clock))
 
     def run(main, args, check_mode=False, diff=False):

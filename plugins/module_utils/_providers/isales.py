@@ -130,18 +130,11 @@ class ISales(Provider):
     def list(self, item):
         if item.get('vdn_id') is None:
             raise ValidationError('provider=isales needs vdn_id (1-9999, or ISALES_VDN_ID) to list campaigns')
-        campaigns = []
-        page = 1
-        while True:
-            url = '{0}?status=0&curPage={1}&rowsPerPage={2}'.format(self.base(item['vdn_id']), page, ROWS_PER_PAGE)
-            body = self.call('GET', url, self.what())
-            rows = body.get('data')
-            if not isinstance(rows, list):
-                raise VendorError('{0}: the campaign list answer has no "data" list'.format(self.what()))
-            campaigns.extend(self.to_campaign(row, self.what(), None) for row in rows)
-            if len(rows) < ROWS_PER_PAGE or len(campaigns) >= int(body.get('total') or 0):
-                return campaigns
-            page += 1
+
+        def fetch_page(index, _collected):
+            url = '{0}?status=0&curPage={1}&rowsPerPage={2}'.format(self.base(item['vdn_id']), index + 1, ROWS_PER_PAGE)
+            return self.call('GET', url, self.what())
+        return self.collect_pages(fetch_page, ROWS_PER_PAGE, 'data')
 
     def apply(self, campaign, action, item):
         url = '{0}/{1}/{2}'.format(self.base(item['vdn_id']), quote(campaign.id, safe=''), action)

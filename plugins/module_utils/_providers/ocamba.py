@@ -64,18 +64,10 @@ class Ocamba(Provider):
         return self.to_campaign(items[0], what, campaign_id)
 
     def list(self, item):
-        campaigns = []
-        page = 1
-        while True:
-            params = {'page': '{0},{1}'.format(page, PAGE_SIZE)}
-            body = self.json_or_error(self.send('GET', self.url('v1', 'hood', 'campaigns'), params=params), self.what())
-            items = body.get('items') if isinstance(body, dict) else None
-            if not isinstance(items, list):
-                raise VendorError('{0}: the campaign list answer has no "items" list'.format(self.what()))
-            campaigns.extend(self.to_campaign(record, self.what(), None) for record in items)
-            if len(items) < PAGE_SIZE or len(campaigns) >= int(body.get('total') or 0):
-                return campaigns
-            page += 1
+        def fetch_page(index, _collected):
+            params = {'page': '{0},{1}'.format(index + 1, PAGE_SIZE)}
+            return self.json_or_error(self.send('GET', self.url('v1', 'hood', 'campaigns'), params=params), self.what())
+        return self.collect_pages(fetch_page, PAGE_SIZE, 'items')
 
     def apply(self, campaign, action, item):
         if action == 'resume':

@@ -65,16 +65,10 @@ class VoltMX(Provider):
         return self.to_campaign(record, what, campaign_id)
 
     def list(self, item):
-        campaigns = []
-        while True:
-            response = self.send('GET', self.url('api', 'v1', 'campaigns'), params={'start': len(campaigns), 'pageSize': PAGE_SIZE})
-            body = self.json_or_error(response, self.what())
-            page = body.get('campaigns') if isinstance(body, dict) else None
-            if not isinstance(page, list):
-                raise VendorError('{0}: the campaign list answer has no "campaigns" list'.format(self.what()))
-            campaigns.extend(self.to_campaign(record, self.what(), None) for record in page)
-            if not page or len(campaigns) >= int(body.get('total') or 0):
-                return campaigns
+        def fetch_page(_index, collected):
+            response = self.send('GET', self.url('api', 'v1', 'campaigns'), params={'start': collected, 'pageSize': PAGE_SIZE})
+            return self.json_or_error(response, self.what())
+        return self.collect_pages(fetch_page, PAGE_SIZE, 'campaigns')
 
     def apply(self, campaign, action, item):
         what = self.what(campaign.id)

@@ -18,9 +18,10 @@ from ansible_collections.campaignops.campaigns.plugins.module_utils._errors impo
     NotFoundError,
     ValidationError,
     VendorError,
+    WrongStateError,
 )
 from ansible_collections.campaignops.campaigns.plugins.module_utils._options import validate_server
-from ansible_collections.campaignops.campaigns.plugins.module_utils._provider import Provider
+from ansible_collections.campaignops.campaigns.plugins.module_utils._provider import Provider, int_or_none
 
 SUCCESS_CODES = (200, 202)
 CAMPAIGN_TYPES = ('preview', 'predictive')
@@ -123,8 +124,12 @@ class Wolkvox(Provider):
     def envelope(self, response, what, write=False):
         """Wolkvox's envelope: success needs a 2xx status AND a 200/202 ``code`` in the body."""
         body = self.json_or_error(response, what, write)
-        if not isinstance(body, dict) or _int_or_none(body.get('code')) not in SUCCESS_CODES:
-            raise VendorError('{0}: HTTP {1} but the answer reports failure: {2}'.format(what, response.status_code, self.error_detail(response)))
+        code = int_or_none(body.get('code')) if isinstance(body, dict) else None
+        if code not in SUCCESS_CODES:
+            message = '{0}: HTTP {1} but the answer reports failure: {2}'.format(what, response.status_code, self.error_detail(response))
+            if write and code in self.wrong_state_statuses:
+                raise WrongStateError(message, status=code)
+            raise VendorError(message, status=code)
         return body
 
     def error(self, response, what, write):
@@ -141,10 +146,3 @@ class Wolkvox(Provider):
         if not isinstance(row.get('status'), str):
             raise VendorError('{0}: the list row has no "status"'.format(what))
         return self.campaign(str(row.get('campaign_id')), row['status'], name=row.get('campaign_name'), raw=row)
-
-
-def _int_or_none(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None

@@ -12,13 +12,17 @@ __metaclass__ = type
 import threading
 
 import pytest
+import requests
 import responses
 
 from ansible_collections.campaignops.campaigns.plugins.module_utils import _engine
 from ansible_collections.campaignops.campaigns.plugins.module_utils._engine import Converger
 from ansible_collections.campaignops.campaigns.plugins.module_utils._errors import (
+    AuthenticationError,
     CampaignError,
+    NotFoundError,
     TransitionError,
+    TransportError,
     ValidationError,
     WrongStateError,
 )
@@ -120,23 +124,113 @@ def test_forbidden_transition_fails_in_check_mode_too(eight, rsps, sent):
 def test_failure_on_the_second_step_reports_what_was_applied(eight, rsps, sent):
     rsps.add(responses.GET, READ, json=record(3))
     rsps.add(responses.POST, WRITE, json=CHANGED)
-    rsps.add(responses.POST, WRITE, status=400, json={'message': 'Invalid state transition'})
-    with pytest.raises(WrongStateError) as caught:
+    rsps.add(responses.POST, WRITE, status=403, json={'message': 'Forbidden'})
+    with pytest.raises(AuthenticationError) as caught:
         Converger(eight).converge(item('purged'))
-    assert caught.value.message == ('8x8 campaign 6561: purge: HTTP 400: Invalid state transition; already applied before it: '
-                                    'pause (the campaign should now be paused)')
+    assert caught.value.message == ('8x8 campaign 6561: purge: HTTP 403: Forbidden (check the credentials for this provider); '
+                                    'already applied: pause (the campaign is now paused)')
     assert caught.value.details['actions'] == ['pause']
     assert sent() == [('GET', READ), ('POST', WRITE), ('POST', WRITE)]
 
 
 def test_failure_on_the_first_step_reports_no_action(eight, rsps, sent):
     rsps.add(responses.GET, READ, json=record(3))
+    rsps.add(responses.POST, WRITE, status=404, json={'message': 'Campaign not found'})
+    with pytest.raises(NotFoundError) as caught:
+        Converger(eight).converge(item('purged'))
+    assert caught.value.message == '8x8 campaign 6561: pause: HTTP 404: Campaign not found'
+    assert caught.value.details['actions'] == []
+    assert sent() == [('GET', READ), ('POST', WRITE)]
+
+
+def test_refused_write_is_read_back_and_planned_again_once(eight, rsps, sent, body_of):
+    # 8x8 says "Invalid state transition": the campaign moved since it was read. Read it
+    # again and plan from where it is now -- once.
+    rsps.add(responses.GET, READ, json=record(3))
+    rsps.add(responses.POST, WRITE, status=400, json={'message': 'Invalid state transition'})
+    rsps.add(responses.GET, READ, json=record(10))
+    rsps.add(responses.POST, WRITE, json=CHANGED)
+    result = Converger(eight).converge(item('stopped'))
+    assert sent() == [('GET', READ), ('POST', WRITE), ('GET', READ), ('POST', WRITE)]
+    assert [body_of(call) for call in (rsps.calls[1], rsps.calls[3])] == [{'status': 'STOPPED'}, {'status': 'STOPPED'}]
+    assert result['actions'] == ['stop']
+    assert result['changed'] is True
+    assert result['campaign']['state'] == 'stopped'
+
+
+def test_refused_write_is_not_retried_forever(eight, rsps, sent):
+    rsps.add(responses.GET, READ, json=record(3))
+    rsps.add(responses.POST, WRITE, status=400, json={'message': 'Invalid state transition'})
+    rsps.add(responses.GET, READ, json=record(3))
     rsps.add(responses.POST, WRITE, status=400, json={'message': 'Invalid state transition'})
     with pytest.raises(WrongStateError) as caught:
-        Converger(eight).converge(item('purged'))
+        Converger(eight).converge(item('paused'))
     assert caught.value.message == '8x8 campaign 6561: pause: HTTP 400: Invalid state transition'
     assert caught.value.details['actions'] == []
-    assert len(sent()) == 2
+    assert sent() == [('GET', READ), ('POST', WRITE), ('GET', READ), ('POST', WRITE)]
+
+
+def test_refused_write_then_a_forbidden_state_fails_naming_both(eight, rsps, sent):
+    rsps.add(responses.GET, READ, json=record(3))
+    rsps.add(responses.POST, WRITE, status=400, json={'message': 'Invalid state transition'})
+    rsps.add(responses.GET, READ, json=record(5))
+    with pytest.raises(TransitionError) as caught:
+        Converger(eight).converge(item('paused'))
+    assert caught.value.message.startswith('8x8 campaign 6561: pause: HTTP 400: Invalid state transition; read back: '
+                                           '8x8 campaign 6561 is stopped')
+    assert sent() == [('GET', READ), ('POST', WRITE), ('GET', READ)]
+
+
+def test_write_with_an_unknown_outcome_that_took_effect_is_not_sent_again(eight, rsps, sent):
+    rsps.add(responses.GET, READ, json=record(3))
+    rsps.add(responses.POST, WRITE, status=502, body='<html>Bad gateway</html>')
+    rsps.add(responses.GET, READ, json=record(8))
+    result = Converger(eight).converge(item('paused'))
+    assert sent() == [('GET', READ), ('POST', WRITE), ('GET', READ)]
+    assert result['changed'] is True
+    assert result['actions'] == ['pause']
+
+
+def test_write_with_an_unknown_outcome_that_did_not_take_effect_is_sent_again(eight, rsps, sent):
+    rsps.add(responses.GET, READ, json=record(3))
+    rsps.add(responses.POST, WRITE, status=500, json={'message': 'Internal server error'})
+    rsps.add(responses.GET, READ, json=record(3))
+    rsps.add(responses.POST, WRITE, json=CHANGED)
+    result = Converger(eight).converge(item('paused'))
+    assert sent() == [('GET', READ), ('POST', WRITE), ('GET', READ), ('POST', WRITE)]
+    assert result['actions'] == ['pause']
+
+
+def test_write_with_no_answer_is_read_back_until_it_lands(http_for, rsps, sent, clock):
+    # The POST timed out: it may still be on its way, so it must not be sent again while the
+    # status is read back for a grace period.
+    eight = EightByEight(http_for(EightByEight), dict(api_url=None, platform='na12', username='tenant', data_token='d', action_token='a'))
+    rsps.add(responses.GET, READ, json=record(3))
+    rsps.add(responses.POST, WRITE, body=requests.exceptions.ReadTimeout('Read timed out.'))
+    rsps.add(responses.GET, READ, json=record(3))
+    rsps.add(responses.GET, READ, json=record(3))
+    rsps.add(responses.GET, READ, json=record(8))
+    result = Converger(eight, sleep=clock.sleep, clock=clock).converge(item('paused'))
+    assert sent() == [('GET', READ), ('POST', WRITE), ('GET', READ), ('GET', READ), ('GET', READ)]
+    assert clock.sleeps == [0.5, 1.0]
+    assert result['actions'] == ['pause']
+
+
+def test_write_with_no_answer_and_no_effect_fails_after_the_retry_budget(http_for, rsps, sent, clock):
+    http = http_for(EightByEight)
+    http.retry.retries = 1
+    eight = EightByEight(http, dict(api_url=None, platform='na12', username='tenant', data_token='d', action_token='a'))
+    rsps.add(responses.GET, READ, json=record(3))
+    rsps.add(responses.POST, WRITE, body=requests.exceptions.ReadTimeout('Read timed out.'))
+    rsps.add(responses.GET, READ, json=record(3))
+    rsps.add(responses.POST, WRITE, body=requests.exceptions.ReadTimeout('Read timed out.'))
+    with pytest.raises(TransportError) as caught:
+        Converger(eight, sleep=clock.sleep, clock=clock).converge(item('paused'))
+    assert caught.value.message == 'POST {0}: no answer within the timeout'.format(WRITE)
+    assert caught.value.details['actions'] == []
+    # Between the two POSTs the status was read back for the grace period (2 x timeout = 14 s).
+    assert sent() == [('GET', READ), ('POST', WRITE)] + [('GET', READ)] * 5 + [('POST', WRITE)]
+    assert clock.sleeps == [0.5, 1.0, 2.0, 4.0]
 
 
 # ----- waiting ---------------------------------------------------------------------------------
@@ -224,12 +318,12 @@ def test_bulk_results_in_input_order_and_a_failure_does_not_stop_the_others(ocam
 def test_bulk_partial_failure_keeps_the_applied_actions(eight, rsps):
     rsps.add(responses.GET, READ, json=record(3))
     rsps.add(responses.POST, WRITE, json=CHANGED)
-    rsps.add(responses.POST, WRITE, status=400, json={'message': 'Invalid state transition'})
+    rsps.add(responses.POST, WRITE, status=403, json={'message': 'Forbidden'})
     [result] = Converger(eight).converge_all([item('purged')])
     assert result['failed'] is True
     assert result['changed'] is True
     assert result['actions'] == ['pause']
-    assert 'already applied before it: pause' in result['msg']
+    assert 'already applied: pause' in result['msg']
 
 
 def test_bulk_wolkvox_reads_the_list_once_and_writes_one_at_a_time(wolkvox, rsps, sent):
@@ -300,3 +394,28 @@ def test_bulk_empty_list_is_refused():
 def test_bulk_item_without_any_state_is_refused():
     with pytest.raises(ValidationError, match='campaign 7: state is required'):
         build_items('ocamba', [dict(campaign_id='7')], state=None)
+
+
+def test_refused_write_is_not_counted_when_someone_else_made_the_change(eight, rsps, sent):
+    # Our pause was refused because another client paused the campaign meanwhile: nothing we
+    # sent took effect, so the task reports no action and no change.
+    rsps.add(responses.GET, READ, json=record(3))
+    rsps.add(responses.POST, WRITE, status=400, json={'message': 'Invalid state transition'})
+    rsps.add(responses.GET, READ, json=record(8))
+    result = Converger(eight).converge(item('paused'))
+    assert sent() == [('GET', READ), ('POST', WRITE), ('GET', READ)]
+    assert result['actions'] == []
+    assert result['changed'] is False
+    assert result['campaign']['state'] == 'paused'
+
+
+def test_wolkvox_failure_code_in_the_body_of_a_write_is_read_back_and_planned_again(wolkvox, rsps, sent):
+    rows = [{'campaign_id': '4001', 'type_campaign': 'preview', 'status': 'Started'}]
+    stop = WOLKVOX_ACTION.format('stop', 'preview', '4001')
+    rsps.add(responses.GET, WOLKVOX_LIST, json={'code': 200, 'error': None, 'msg': 'ok', 'data': rows})
+    rsps.add(responses.PUT, stop, json={'code': 400, 'error': 'campaign busy', 'msg': 'not stopped'})
+    rsps.add(responses.GET, WOLKVOX_LIST, json={'code': 200, 'error': None, 'msg': 'ok', 'data': rows})
+    rsps.add(responses.PUT, stop, json={'code': 202, 'error': None, 'msg': 'stopped'})
+    result = Converger(wolkvox).converge(item('paused', '4001'))
+    assert sent() == [('GET', WOLKVOX_LIST), ('PUT', stop), ('GET', WOLKVOX_LIST), ('PUT', stop)]
+    assert result['actions'] == ['stop']

@@ -268,6 +268,6 @@ def test_default_status_mapping(rsps, http, sleeps, status, error):
     for _attempt in range(4 if status == 429 else 1):
         rsps.add(responses.GET, URL, status=status, json={})
     exc = error_for_status(http.request('GET', URL), 'x campaign 7', 'boom')
-    assert type(exc) is error
+    assert exc.__class__ is error
     assert exc.message.startswith('x campaign 7: HTTP {0}: boom'.format(status))
     assert exc.details['status'] == status

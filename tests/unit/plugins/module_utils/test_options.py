@@ -337,3 +337,30 @@ def test_vdn_id_is_validated_when_given_as_a_task_option():
     with pytest.raises(ValidationError):
         resolve('isales', vdn_id=10000)
     assert resolve('isales', vdn_id=9999)['vdn_id'] == 9999
+
+
+# ----- retries, timeout, concurrency ---------------------------------------------------------
+
+@pytest.mark.parametrize('retries', [-1, 11])
+def test_retries_out_of_range_is_rejected(retries):
+    with pytest.raises(ValidationError, match='retries={0} is out of range: use 0 to 10'.format(retries)):
+        resolve('ocamba', retries=retries)
+
+
+@pytest.mark.parametrize('timeout', [0, -1.0, 601])
+def test_timeout_out_of_range_is_rejected(timeout):
+    with pytest.raises(ValidationError, match='timeout='):
+        resolve('ocamba', timeout=timeout)
+
+
+@pytest.mark.parametrize('provider, concurrency, accepted', [
+    ('wolkvox', None, 1), ('wolkvox', 2, 2), ('wolkvox', 3, None), ('ocamba', None, 8), ('ocamba', 32, 32), ('ocamba', 33, None),
+    ('8x8', 0, None), ('8x8', -1, None),
+])
+def test_concurrency_range_per_provider(provider, concurrency, accepted):
+    options = dict(concurrency=concurrency)
+    if accepted is None:
+        with pytest.raises(ValidationError, match='concurrency={0} is out of range for provider={1}'.format(concurrency, provider)):
+            PROVIDERS[provider].effective_concurrency(options)
+    else:
+        assert PROVIDERS[provider].effective_concurrency(options) == accepted

@@ -13,6 +13,7 @@ import requests
 import responses
 import urllib3
 
+from ansible_collections.campaignops.campaigns.plugins.module_utils._providers.ocamba import DEFAULT_REASON
 from ansible_collections.campaignops.campaigns.plugins.modules import campaign_state
 
 EIGHT_READ = 'https://vcc-na12.8x8.com/api/stats/campaigns/6561.json'
@@ -167,23 +168,27 @@ def test_forbidden_transition_fails_after_the_read_only(run_module, rsps, sent):
 def test_failure_on_the_second_step_reports_the_applied_action(run_module, rsps, sent):
     rsps.add(responses.GET, EIGHT_READ, json=eight_record(3))
     rsps.add(responses.POST, EIGHT_WRITE, json={'message': 'Campaign status changed.'})
-    rsps.add(responses.POST, EIGHT_WRITE, status=400, json={'message': 'Invalid state transition'})
+    rsps.add(responses.POST, EIGHT_WRITE, status=403, json={'message': 'Forbidden'})
     result = run_module(campaign_state.main, dict(EIGHT, campaign_id='6561', state='purged'))
     assert result['failed'] is True
     assert result['changed'] is True
     assert result['actions'] == ['pause']
-    assert 'already applied before it: pause' in result['msg']
+    assert result['msg'].endswith('; already applied: pause (the campaign is now paused)')
+    assert sent() == [('GET', EIGHT_READ), ('POST', EIGHT_WRITE), ('POST', EIGHT_WRITE)]
 
 
-def test_failure_on_the_only_step_is_not_a_change(run_module, rsps):
+def test_refused_write_is_not_a_change(run_module, rsps, sent):
+    refused = dict(status=400, json={'code': 400, 'title': 'Bad request.', 'message': 'Campaign is not running.', 'trace_id': TRACE})
     rsps.add(responses.GET, OCAMBA + '4711', json=ocamba_record('4711', 'running'))
-    rsps.add(responses.POST, OCAMBA + '4711/pause', status=400,
-             json={'code': 400, 'title': 'Bad request.', 'message': 'Campaign is not running.', 'trace_id': TRACE})
+    rsps.add(responses.POST, OCAMBA + '4711/pause', **refused)
+    rsps.add(responses.GET, OCAMBA + '4711', json=ocamba_record('4711', 'running'))
+    rsps.add(responses.POST, OCAMBA + '4711/pause', **refused)
     result = run_module(campaign_state.main, dict(OCAMBA_ARGS, campaign_id='4711', state='paused'))
     assert result['failed'] is True
     assert result['changed'] is False
     assert result['actions'] == []
     assert TRACE in result['msg']
+    assert sent() == [('GET', OCAMBA + '4711'), ('POST', OCAMBA + '4711/pause')] * 2
 
 
 def test_wait_polls_until_the_target(run_module, rsps, sent, sleeps):
@@ -226,7 +231,7 @@ def test_connection_refused_is_a_clear_failure(run_module, rsps, sent, sleeps):
 
 # ----- bulk ---------------------------------------------------------------------------------------
 
-def test_bulk_results_in_input_order(run_module, rsps, sent):
+def test_bulk_results_in_input_order(run_module, rsps, sent, body_of):
     rsps.add(responses.GET, OCAMBA + '1', json=ocamba_record('1', 'running'))
     rsps.add(responses.POST, OCAMBA + '1/pause', status=204)
     rsps.add(responses.GET, OCAMBA + '2', json=ocamba_record('2', 'paused'))
@@ -240,6 +245,8 @@ def test_bulk_results_in_input_order(run_module, rsps, sent):
                               dict(before=dict(state='paused', native_status='paused'), after=dict(state='stopped', native_status='canceled'))]
     assert sorted(sent()) == sorted([('GET', OCAMBA + '1'), ('POST', OCAMBA + '1/pause'), ('GET', OCAMBA + '2'),
                                      ('POST', OCAMBA + '2/cancel')])
+    bodies = dict((call.request.url, body_of(call)) for call in rsps.calls if call.request.method == 'POST')
+    assert bodies == {OCAMBA + '1/pause': {'reason': DEFAULT_REASON}, OCAMBA + '2/cancel': {'reason': 'done'}}
 
 
 def test_bulk_without_diff_mode_has_no_diff(run_module, rsps):
@@ -288,8 +295,8 @@ def test_bulk_check_mode_reads_only(run_module, rsps, sent):
 def test_secrets_from_options_never_appear(run_module, rsps, assert_no_secret):
     # A vendor that echoes the credential back in its error message.
     rsps.add(responses.GET, OCAMBA + '4711', json=ocamba_record('4711', 'running'))
-    rsps.add(responses.POST, OCAMBA + '4711/pause', status=400, json={
-        'code': 400, 'title': 'Bad request.', 'message': 'token oc-s3cret-token may not pause', 'trace_id': TRACE})
+    rsps.add(responses.POST, OCAMBA + '4711/pause', status=401, json={
+        'code': 401, 'title': 'Unauthorized.', 'message': 'token oc-s3cret-token may not pause', 'trace_id': TRACE})
     result = run_module(campaign_state.main, dict(OCAMBA_ARGS, campaign_id='4711', state='paused'), diff=True)
     assert result['failed'] is True
     assert TRACE in result['msg']
@@ -299,8 +306,8 @@ def test_secrets_from_options_never_appear(run_module, rsps, assert_no_secret):
 def test_secret_from_the_environment_is_used_and_never_appears(run_module, rsps, monkeypatch, assert_no_secret):
     monkeypatch.setenv('OCAMBA_TOKEN', 'env-oc-s3cret')
     rsps.add(responses.GET, OCAMBA + '4711', json=ocamba_record('4711', 'running'))
-    rsps.add(responses.POST, OCAMBA + '4711/pause', status=400, json={
-        'code': 400, 'title': 'Bad request.', 'message': 'token env-oc-s3cret may not pause', 'trace_id': TRACE})
+    rsps.add(responses.POST, OCAMBA + '4711/pause', status=403, json={
+        'code': 403, 'title': 'Forbidden.', 'message': 'token env-oc-s3cret may not pause', 'trace_id': TRACE})
     result = run_module(campaign_state.main, dict(provider='ocamba', campaign_id='4711', state='paused'))
     assert [call.request.headers['Authorization'] for call in rsps.calls] == ['Bearer env-oc-s3cret'] * 2
     assert result['failed'] is True
@@ -314,7 +321,7 @@ def test_8x8_secrets_from_the_environment_never_appear(run_module, rsps, monkeyp
     monkeypatch.setenv('EIGHTBYEIGHT_ACTION_TOKEN', 'env-action-s3cret')
     monkeypatch.setenv('EIGHTBYEIGHT_PLATFORM', 'NA12')
     rsps.add(responses.GET, EIGHT_READ, json=eight_record(3))
-    rsps.add(responses.POST, EIGHT_WRITE, status=400, json={'message': 'Invalid state transition (auth env-action-s3cret)'})
+    rsps.add(responses.POST, EIGHT_WRITE, status=401, json={'message': 'Unauthorized (auth env-action-s3cret)'})
     result = run_module(campaign_state.main, dict(provider='8x8', campaign_id='6561', state='paused'), diff=True)
     assert rsps.calls[0].request.headers['Authorization'] == basic_auth('tenant', 'env-data-s3cret')
     assert rsps.calls[1].request.headers['Authorization'] == basic_auth('tenant', 'env-action-s3cret')
@@ -372,3 +379,25 @@ def test_wolkvox_token_from_the_environment_in_bulk_failure(run_module, rsps, mo
     assert result['failed'] is True
     assert 'PLEASE VALIDATE TOKEN' in result['results'][0]['msg']
     assert_no_secret(result, 'env-wv-s3cret')
+
+
+# ----- client-side limits -------------------------------------------------------------------------
+
+def test_ocamba_bulk_stays_under_the_burst_limit_by_itself(run_module, rsps, clock, limiter_sleeps):
+    sent_at = []
+
+    def answer(request):
+        sent_at.append(clock())
+        campaign_id = request.url.rsplit('/', 1)[1]
+        return 200, {}, '{"total": 1, "items": [{"id": "%s", "status": "paused"}]}' % campaign_id
+
+    ids = [str(n) for n in range(1, 26)]
+    for campaign_id in ids:
+        rsps.add_callback(responses.GET, OCAMBA + campaign_id, callback=answer)
+    result = run_module(campaign_state.main, dict(OCAMBA_ARGS, state='paused', concurrency=1,
+                                                  campaigns=[dict(campaign_id=campaign_id) for campaign_id in ids]))
+    assert [r['campaign_id'] for r in result['results']] == ids
+    assert len(sent_at) == 25
+    # Never more than 10 requests in any second, without a single 429 from the vendor.
+    assert all(sent_at[i + 10] - sent_at[i] >= 1.0 for i in range(len(sent_at) - 10))
+    assert limiter_sleeps

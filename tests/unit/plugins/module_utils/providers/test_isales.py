@@ -162,7 +162,7 @@ def test_0200011_on_a_read_is_a_plain_vendor_error(client, rsps):
     rsps.add(responses.GET, ONE, json={'resultCode': '0200011', 'resultDesc': 'odd'})
     with pytest.raises(VendorError) as caught:
         client.read(dict(ITEM))
-    assert type(caught.value) is VendorError
+    assert caught.type is VendorError
 
 
 @pytest.mark.parametrize('code, desc', [('0200006', 'Database operation error.'), ('0200001', 'Parameter error: vdnId'),
@@ -171,7 +171,7 @@ def test_other_codes_are_vendor_errors_naming_code_and_description(client, rsps,
     rsps.add(responses.GET, ONE, json={'resultCode': code, 'resultDesc': desc, 'returnCode': code, 'returnDesc': desc})
     with pytest.raises(VendorError) as caught:
         client.read(dict(ITEM))
-    assert type(caught.value) is VendorError
+    assert caught.type is VendorError
     assert caught.value.message == 'isales campaign 1002003: failed although HTTP said 200 (resultCode {0}: {1})'.format(code, desc)
 
 
@@ -211,10 +211,29 @@ def test_list_follows_pagination(client, rsps, sent):
         assert_signed(call.request)
 
 
-def test_list_stops_on_a_short_page(client, rsps, sent):
-    rsps.add(responses.GET, BASE, json=dict(OK, total=3, data=[{'campaignId': 1, 'status': 2}]))
+def test_list_without_total_stops_on_a_short_page(client, rsps, sent):
+    rsps.add(responses.GET, BASE, json=dict(OK, data=[{'campaignId': 1, 'status': 2}]))
     assert len(client.list(dict(vdn_id=12))) == 1
     assert len(sent()) == 1
+
+
+def test_list_follows_total_past_short_pages(client, rsps, sent):
+    # A server that caps rowsPerPage below ours still gets every page read.
+    for page in (1, 2):
+        rsps.add(responses.GET, BASE, json=dict(OK, total=2, data=[{'campaignId': page, 'status': 2}]),
+                 match=[matchers.query_param_matcher({'status': '0', 'curPage': str(page), 'rowsPerPage': '100'})])
+    assert [c.id for c in client.list(dict(vdn_id=12))] == ['1', '2']
+    assert len(sent()) == 2
+
+
+def test_list_without_total_reads_on_after_a_full_page(client, rsps, sent):
+    full = [{'campaignId': n, 'status': 2} for n in range(100)]
+    rsps.add(responses.GET, BASE, json=dict(OK, data=full),
+             match=[matchers.query_param_matcher({'status': '0', 'curPage': '1', 'rowsPerPage': '100'})])
+    rsps.add(responses.GET, BASE, json=dict(OK, data=[]),
+             match=[matchers.query_param_matcher({'status': '0', 'curPage': '2', 'rowsPerPage': '100'})])
+    assert len(client.list(dict(vdn_id=12))) == 100
+    assert len(sent()) == 2
 
 
 def test_list_with_an_error_code(client, rsps):

@@ -126,7 +126,7 @@ def test_write_500_without_message_still_shows_trace_id(client, rsps):
     rsps.add(responses.POST, ONE + '/cancel', status=500, json={'code': 500, 'title': 'Internal server error.', 'trace_id': TRACE})
     with pytest.raises(VendorError) as caught:
         client.apply(campaign('paused'), 'cancel', dict(campaign_id='4711'))
-    assert type(caught.value) is VendorError
+    assert caught.type is VendorError
     assert caught.value.message == 'ocamba campaign 4711: cancel: HTTP 500: 500 Internal server error. (trace_id {0})'.format(TRACE)
 
 

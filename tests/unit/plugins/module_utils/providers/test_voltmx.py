@@ -162,7 +162,7 @@ def test_write_500_is_a_vendor_error(basic_client, rsps):
     rsps.add(responses.POST, ONE + '/terminate', status=500, body='Server failure to process request')
     with pytest.raises(VendorError) as caught:
         basic_client.apply(Campaign('42', 'Running', 'running'), 'terminate', dict(campaign_id='42'))
-    assert type(caught.value) is VendorError
+    assert caught.type is VendorError
     assert caught.value.message == 'voltmx campaign 42: terminate: HTTP 500: Server failure to process request'
 
 
