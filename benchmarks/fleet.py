@@ -22,12 +22,15 @@ not reach its desired state), 2 when the benchmark could not start.
 from __future__ import annotations
 
 import argparse
+import base64
 import datetime
 import http.client
 import json
 import os
 import platform
+import resource
 import shutil
+import socket
 import statistics
 import subprocess
 import sys
@@ -42,6 +45,7 @@ if REPO_ROOT not in sys.path:
     sys.path.insert(0, REPO_ROOT)
 
 from tests.simulator import DEFAULT_CREDENTIALS, Simulator  # noqa: E402  pylint: disable=wrong-import-position
+from tests.simulator import server as simulator_server  # noqa: E402  pylint: disable=wrong-import-position
 
 VENDORS = ('voltmx', 'isales', 'ocamba', 'wolkvox', '8x8')
 TITLES = {'voltmx': 'Volt MX', 'isales': 'iSales', 'ocamba': 'Ocamba', 'wolkvox': 'Wolkvox', '8x8': '8x8'}
@@ -139,6 +143,56 @@ class Admin:
 
 
 # ----------------------------------------------------------------------------------------------
+# the simulator's sockets
+
+def disable_nagle_in_simulator():
+    """Set TCP_NODELAY on every connection the simulator accepts (in this process only).
+
+    The simulator writes an answer's headers and body with two ``send()`` calls. With Nagle's
+    algorithm on, the body waits for the client's ACK of the headers, which Linux delays by up
+    to 40 ms: every request then takes ~40 ms on top of the injected latency, which would turn
+    "50 ms per request" into ~90 ms. Real vendors' servers do not stall like that. Returns
+    False when the simulator's handler class is not where this expects it (nothing changed);
+    ``calibrate`` reports the effective latency either way."""
+    handler = getattr(simulator_server, '_Handler', None)
+    if handler is None or not hasattr(handler, 'setup'):
+        return False
+    original = handler.setup
+    if getattr(original, 'fleet_nodelay', False):
+        return True
+
+    def setup(self):
+        try:
+            self.request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        except (OSError, AttributeError):
+            pass
+        original(self)
+
+    setup.fleet_nodelay = True
+    handler.setup = setup
+    return True
+
+
+def calibrate(sim, admin, count=20):
+    """Median time of one Volt MX read on a keep-alive connection: the latency the modules see."""
+    admin.reset()
+    creds = DEFAULT_CREDENTIALS['voltmx']
+    token = base64.b64encode('{0}:{1}'.format(creds['username'], creds['password']).encode('utf-8')).decode('ascii')
+    connection = http.client.HTTPConnection('127.0.0.1', sim.port, timeout=30)
+    times = []
+    try:
+        for _index in range(count + 1):
+            started = time.monotonic()
+            connection.request('GET', '/api/v1/campaigns/103', headers={'Authorization': 'Basic ' + token})
+            connection.getresponse().read()
+            times.append(time.monotonic() - started)
+    finally:
+        connection.close()
+    admin.reset()
+    return round(statistics.median(times[1:]) * 1000.0, 1)
+
+
+# ----------------------------------------------------------------------------------------------
 # fleets: which campaigns exist, in which state, and where each should go
 
 def split_counts(total, weights):
@@ -229,8 +283,9 @@ def minimum_requests(fleet):
     return result
 
 
-def summarize_log(log):
-    """Per vendor: reads, writes, 429s, and the span of its HTTP activity."""
+def summarize_log(log, run_started=None):
+    """Per vendor: reads, writes, 429s, and the span of its HTTP activity (also as offsets from
+    ``run_started``, a ``time.monotonic()`` value: the simulator logs with the same clock)."""
     result = {}
     for entry in log:
         vendor = entry.get('provider')
@@ -247,6 +302,9 @@ def summarize_log(log):
         stats['first'] = started if stats['first'] is None else min(stats['first'], started)
         stats['last'] = finished if stats['last'] is None else max(stats['last'], finished)
     for stats in result.values():
+        if run_started is not None:
+            stats['from_s'] = round(stats['first'] - run_started, 3)
+            stats['to_s'] = round(stats['last'] - run_started, 3)
         stats['span_s'] = round(stats.pop('last') - stats.pop('first'), 3)
     return result
 
@@ -312,8 +370,9 @@ class Ansible:
         return env
 
     def run(self, name, tasks, variables=None, measure_rss=False):
-        """Run one play on localhost; return its wall time (s) and, with ``measure_rss``, the
-        module processes' peak RSS records. A failed run raises ``RunBroke``."""
+        """Run one play on localhost; return ``{'wall_s', 'started', 'rss'}``: the wall time, the
+        ``time.monotonic()`` at its start (the simulator's request log uses the same clock) and,
+        with ``measure_rss``, one record per module process. A failed run raises ``RunBroke``."""
         self.counter += 1
         run_dir = os.path.join(self.workdir, 'run-{0:02d}-{1}'.format(self.counter, name))
         os.makedirs(run_dir)
@@ -330,17 +389,22 @@ class Ansible:
         # A fresh TMPDIR per run: the collection keeps its machine-wide rate-limit state under
         # the temp dir, and the simulator's counters are reset before every run, so both start
         # from zero (otherwise one run's Ocamba sends would slow down the next one).
-        extra = {'TMPDIR': os.path.join(run_dir, 'tmp')}
+        extra = {'TMPDIR': os.path.join(run_dir, 'tmp'), 'ANSIBLE_ASYNC_DIR': os.path.join(run_dir, 'async')}
         os.makedirs(extra['TMPDIR'])
         rss_log = os.path.join(run_dir, 'rss.jsonl')
         if measure_rss:
             extra.update(ANSIBLE_PYTHON_INTERPRETER=self.rss_python, FLEET_RSS_LOG=rss_log)
         output = os.path.join(run_dir, 'output.txt')
         with open(output, 'w', encoding='utf-8') as handle:
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
             started = time.monotonic()
             process = subprocess.run([self.playbook_bin, '-i', 'localhost,', '-c', 'local', path], cwd=run_dir, env=self.environment(extra),
                                      stdout=handle, stderr=subprocess.STDOUT, check=False)
             wall = time.monotonic() - started
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        # CPU seconds of ansible-playbook and everything it waited for (workers, modules); async
+        # jobs detach from their parent and are not included.
+        cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
         if process.returncode != 0:
             with open(output, encoding='utf-8') as handle:
                 tail = handle.read()[-3000:]
@@ -349,7 +413,7 @@ class Ansible:
         if measure_rss and os.path.exists(rss_log):
             with open(rss_log, encoding='utf-8') as handle:
                 rss = [json.loads(line) for line in handle if line.strip()]
-        return wall, rss
+        return dict(wall_s=wall, cpu_s=cpu, started=started, rss=rss, loadavg=[round(value, 2) for value in os.getloadavg()])
 
     def save(self, name, path):
         if self.saved_dir:
@@ -480,12 +544,28 @@ def eight_uri_tasks(loop, single=False):
 
 
 def bulk_tasks(fleet):
+    """The bulk form: one ``campaign_state`` task per vendor (``provider`` is per task)."""
+    return [{'name': '{0}: every campaign in one task'.format(TITLES[vendor]),
+             'campaignops.campaigns.campaign_state': {'provider': vendor, 'campaigns': '{{ fleet["' + vendor + '"] }}'}}
+            for vendor in fleet]
+
+
+def async_bulk_tasks(fleet):
+    """The bulk form with the vendor tasks run side by side: ``async`` + ``poll: 0``, then
+    ``async_status`` until every job has finished (what a playbook can do today)."""
     tasks = []
-    for vendor in fleet:
-        task = {'name': '{0}: every campaign in one task'.format(TITLES[vendor]),
-                'campaignops.campaigns.campaign_state': {'provider': vendor, 'campaigns': '{{ fleet["' + vendor + '"] }}'}}
+    for task, vendor in zip(bulk_tasks(fleet), fleet):
+        task.update({'async': 900, 'poll': 0, 'register': 'job_' + vendor.replace('8x8', 'eight')})
         tasks.append(task)
+    jobs = ', '.join('job_' + vendor.replace('8x8', 'eight') for vendor in fleet)
+    tasks.append({'name': 'Wait for every vendor task', 'ansible.builtin.async_status': {'jid': '{{ item.ansible_job_id }}'},
+                  'loop': '{{ [' + jobs + '] }}', 'loop_control': label('item.ansible_job_id'),
+                  'register': 'job', 'until': 'job.finished', 'retries': 3600, 'delay': 0.25})
     return tasks
+
+
+def uri_fleet_tasks(fleet):
+    return [task for vendor in fleet for task in uri_tasks(vendor)]
 
 
 def loop_tasks(fleet):
@@ -499,13 +579,16 @@ def loop_tasks(fleet):
 
 def repeat_runs(ansible, admin, name, tasks, variables, repeat, after=None):
     walls = []
+    cpus = []
     for _index in range(repeat):
         admin.reset()
-        wall, _rss = ansible.run(name, tasks, variables)
+        run = ansible.run(name, tasks, variables)
         if after is not None:
             after()
-        walls.append(wall)
-    return dict(median_s=round(statistics.median(walls), 3), runs_s=[round(wall, 3) for wall in walls])
+        walls.append(run['wall_s'])
+        cpus.append(run['cpu_s'])
+    return dict(median_s=round(statistics.median(walls), 3), runs_s=[round(wall, 3) for wall in walls],
+                cpu_median_s=round(statistics.median(cpus), 3))
 
 
 def figure_baseline(ansible, admin, args):
@@ -536,28 +619,30 @@ def figure_single(ansible, admin, args):
 
 
 def figure_fleet(ansible, admin, args):
-    """Figures 2 and 3: the same fleet converged three ways, the simulator reset in between."""
+    """Figures 2 and 3: the same fleet converged several ways, the simulator reset in between."""
     per_vendor = dict(zip(VENDORS, split_counts(args.campaigns, [1] * len(VENDORS))))
-    variants = (('bulk', bulk_tasks), ('campaign_state_loop', loop_tasks), ('uri_loop', None))
+    variants = [('bulk', bulk_tasks), ('campaign_state_loop', loop_tasks), ('uri_loop', uri_fleet_tasks)]
+    if not args.no_async:
+        variants.insert(1, ('bulk_async', async_bulk_tasks))
     result = dict(campaigns=args.campaigns, per_vendor=per_vendor)
     for variant, make_tasks in variants:
         admin.reset()
         fleet = build_fleet(admin, per_vendor)
-        if make_tasks is None:
-            tasks = [task for vendor in fleet for task in uri_tasks(vendor)]
-        else:
-            tasks = make_tasks(fleet)
-        variables = uri_vars(admin.sim.url, fleet)
-        wall, _rss = ansible.run('fleet-' + variant.replace('_', '-'), tasks, variables)
+        run = ansible.run('fleet-' + variant.replace('_', '-'), make_tasks(fleet), uri_vars(admin.sim.url, fleet))
         check_converged(admin, fleet)
-        per = summarize_log(admin.requests())
-        result[variant] = dict(wall_s=round(wall, 3), requests=totals(per), per_vendor=per)
+        log = admin.requests()
+        per = summarize_log(log, run['started'])
+        result[variant] = dict(wall_s=round(run['wall_s'], 3), cpu_s=round(run['cpu_s'], 3), loadavg_after=run['loadavg'],
+                               requests=totals(per), per_vendor=per)
         result['minimum'] = dict(per_vendor=minimum_requests(fleet))
         result['minimum']['total'] = sum(stats['total'] for stats in result['minimum']['per_vendor'].values())
         result['needs_change'] = sum(1 for items in fleet.values() for item in items if item['writes'])
-        print('  fleet {0}: {1:.1f} s, {2} requests'.format(variant, wall, result[variant]['requests']['total']), file=sys.stderr)
-    result['speedup_vs_uri'] = round(result['uri_loop']['wall_s'] / result['bulk']['wall_s'], 2)
-    result['speedup_vs_campaign_state_loop'] = round(result['campaign_state_loop']['wall_s'] / result['bulk']['wall_s'], 2)
+        print('  fleet {0}: {1:.1f} s, {2} requests'.format(variant, run['wall_s'], result[variant]['requests']['total']), file=sys.stderr)
+    for variant in ('uri_loop', 'campaign_state_loop'):
+        result['speedup_bulk_vs_' + variant] = round(result[variant]['wall_s'] / result['bulk']['wall_s'], 2)
+        result['cpu_ratio_bulk_vs_' + variant] = round(result[variant]['cpu_s'] / result['bulk']['cpu_s'], 2)
+        if 'bulk_async' in result:
+            result['speedup_bulk_async_vs_' + variant] = round(result[variant]['wall_s'] / result['bulk_async']['wall_s'], 2)
     return result
 
 
@@ -588,8 +673,8 @@ def figure_ocamba(ansible, admin, args):
     fleet = {'ocamba': items}
     print('  ocamba: {0} campaigns, {1} to pause; this takes about {2:.0f} min'.format(
         count, changes, (count + changes) / float(OCAMBA_PER_MINUTE)), file=sys.stderr)
-    wall, _rss = ansible.run('ocamba-{0}'.format(count), bulk_tasks(fleet), {'fleet': {'ocamba': [
-        dict(campaign_id=item['campaign_id'], state=item['state']) for item in items]}})
+    run = ansible.run('ocamba-{0}'.format(count), bulk_tasks(fleet), uri_vars(admin.sim.url, fleet))
+    wall = run['wall_s']
     check_converged(admin, fleet)
     log = [entry for entry in admin.requests() if entry.get('provider') == 'ocamba']
     starts = sorted(entry['started'] for entry in log)
@@ -599,7 +684,7 @@ def figure_ocamba(ansible, admin, args):
     span = starts[-1] - starts[0] if len(starts) > 1 else 0.0
     minimum = minimum_requests(fleet)['ocamba']['total']
     ideal_s = ((minimum - 1) // OCAMBA_PER_MINUTE) * 60.0 + ((minimum - 1) % OCAMBA_PER_MINUTE) // OCAMBA_PER_SECOND
-    return dict(campaigns=count, to_change=changes, simulator_limits=limits, wall_s=round(wall, 3), requests=len(log),
+    return dict(campaigns=count, to_change=changes, simulator_limits=limits, wall_s=round(wall, 3), cpu_s=round(run['cpu_s'], 3), requests=len(log),
                 minimum_requests=minimum, throttled_429=sum(1 for entry in log if entry.get('status') == 429),
                 sustained_per_min=round(rate, 1) if rate else None,
                 share_of_limit=round(rate / OCAMBA_PER_MINUTE, 4) if rate else None,
@@ -619,15 +704,15 @@ def figure_scaling(ansible, admin, args):
             [dict(campaign_id=str(cid), current='running', state='paused', writes=1) for cid in running['generated'][args.scale_vendor]],
             [dict(campaign_id=str(cid), current='paused', state='paused', writes=0) for cid in paused['generated'][args.scale_vendor]]])
         fleet = {args.scale_vendor: items}
-        wall, rss = ansible.run('scale-{0}-{1}'.format(args.scale_vendor, count), bulk_tasks(fleet),
-                                {'fleet': {args.scale_vendor: [dict(campaign_id=item['campaign_id'], state=item['state']) for item in items]}},
-                                measure_rss=True)
+        run = ansible.run('scale-{0}-{1}'.format(args.scale_vendor, count), bulk_tasks(fleet), uri_vars(admin.sim.url, fleet),
+                          measure_rss=True)
+        wall, rss = run['wall_s'], run['rss']
         check_converged(admin, fleet)
         per = summarize_log(admin.requests()).get(args.scale_vendor, {})
         module = [record for record in rss if 'campaign_state' in ' '.join(record['argv'])]
         peak = max(record['peak_rss_kib'] for record in module) if module else None
         module_s = sum(record['seconds'] for record in module) if module else None
-        rows.append(dict(campaigns=count, wall_s=round(wall, 3), requests=per.get('total', 0),
+        rows.append(dict(campaigns=count, wall_s=round(wall, 3), cpu_s=round(run['cpu_s'], 3), requests=per.get('total', 0),
                          minimum_requests=minimum_requests(fleet)[args.scale_vendor]['total'],
                          http_span_s=per.get('span_s'), module_process_s=round(module_s, 3) if module_s else None,
                          requests_per_s_http=round(per['total'] / per['span_s'], 1) if per.get('span_s') else None,
@@ -652,7 +737,7 @@ def machine_info(ansible):
         pass
     affinity = len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else os.cpu_count()
     return dict(nproc=affinity, cpu_count=os.cpu_count(), cpu=cpu, python=platform.python_version(), python_executable=sys.executable,
-                ansible_core=ansible.version(), platform=platform.platform())
+                ansible_core=ansible.version(), platform=platform.platform(), loadavg_start=[round(value, 2) for value in os.getloadavg()])
 
 
 def verdict(ok):
@@ -663,29 +748,38 @@ def seconds(value):
     return '{0:.2f} s'.format(value)
 
 
+def timed(measured):
+    return '{0} (CPU {1}; median of {2})'.format(seconds(measured['median_s']), seconds(measured['cpu_median_s']), len(measured['runs_s']))
+
+
 def rows_for(results):
     """(figure, measurement, value, target, verdict) rows of the main table."""
     rows = []
     figures = results['figures']
     base = figures.get('baseline')
     if base:
-        rows.append(('0', 'playbook overhead: a play with one debug task', seconds(base['median_s']), '', ''))
+        rows.append(('0', 'playbook overhead: a play with one debug task', timed(base), '', ''))
     single = figures.get('single')
     if single:
-        rows.append(('1', 'one campaign ({0}): campaign_state task'.format(single['campaign']), seconds(single['campaign_state']['median_s']),
-                     '', ''))
-        rows.append(('1', 'one campaign: uri read + conditional uri write', seconds(single['uri']['median_s']), '', ''))
+        rows.append(('1', 'one campaign ({0}): campaign_state task'.format(single['campaign']), timed(single['campaign_state']), '', ''))
+        rows.append(('1', 'one campaign: uri read task + conditional uri write task', timed(single['uri']), '', ''))
     fleet = figures.get('fleet')
     if fleet:
         count = fleet['campaigns']
-        rows.append(('2', '{0} campaigns, 5 vendors ({1} need a change): bulk campaigns:, one task per vendor'.format(
-            count, fleet['needs_change']), seconds(fleet['bulk']['wall_s']), '', ''))
-        rows.append(('2', '{0} campaigns: loop over campaign_state'.format(count), seconds(fleet['campaign_state_loop']['wall_s']), '', ''))
-        rows.append(('2', '{0} campaigns: loop over uri (read task + conditional write task)'.format(count),
-                     seconds(fleet['uri_loop']['wall_s']), '', ''))
-        rows.append(('2', 'speed-up bulk vs uri loop', '{0:.1f}x'.format(fleet['speedup_vs_uri']), '>= 20x',
-                     verdict(fleet['speedup_vs_uri'] >= 20)))
-        rows.append(('2', 'speed-up bulk vs campaign_state loop', '{0:.1f}x'.format(fleet['speedup_vs_campaign_state_loop']), '', ''))
+        titles = [('bulk', '{0} campaigns, 5 vendors ({1} need a change): bulk campaigns:, one task per vendor'.format(count, fleet['needs_change'])),
+                  ('bulk_async', '{0} campaigns: bulk, the 5 vendor tasks side by side (async, poll: 0 + async_status)'.format(count)),
+                  ('campaign_state_loop', '{0} campaigns: loop over campaign_state'.format(count)),
+                  ('uri_loop', '{0} campaigns: loop over uri (read task + conditional write task)'.format(count))]
+        for variant, title in titles:
+            if variant in fleet:
+                rows.append(('2', title, '{0} (CPU {1})'.format(seconds(fleet[variant]['wall_s']), seconds(fleet[variant]['cpu_s'])), '', ''))
+        rows.append(('2', 'speed-up bulk vs uri loop, wall time (CPU time)', '{0:.1f}x ({1:.1f}x)'.format(
+            fleet['speedup_bulk_vs_uri_loop'], fleet['cpu_ratio_bulk_vs_uri_loop']), '>= 20x', verdict(fleet['speedup_bulk_vs_uri_loop'] >= 20)))
+        rows.append(('2', 'speed-up bulk vs campaign_state loop, wall time (CPU time)', '{0:.1f}x ({1:.1f}x)'.format(
+            fleet['speedup_bulk_vs_campaign_state_loop'], fleet['cpu_ratio_bulk_vs_campaign_state_loop']), '', ''))
+        if 'bulk_async' in fleet:
+            rows.append(('2', 'speed-up bulk side by side (async) vs uri loop, wall time', '{0:.1f}x'.format(
+                fleet['speedup_bulk_async_vs_uri_loop']), '', ''))
         minimum = fleet['minimum']['total']
         bulk = fleet['bulk']['requests']
         rows.append(('3', 'HTTP requests, bulk (reads + writes; 429s)', '{0} ({1} + {2}; {3}) vs minimum {4}'.format(
@@ -716,11 +810,22 @@ def rows_for(results):
 
 def header_lines(results):
     machine = results['machine']
-    return ['campaignops.campaigns fleet benchmark, {0}'.format(results['date']),
-            'machine: {0} CPUs ({1}), Python {2}, ansible-core {3}'.format(machine['nproc'], machine['cpu'] or 'cpu unknown',
-                                                                           machine['python'], machine['ansible_core']),
-            'simulator latency: {0} ms per vendor request; Ocamba limits {1}; total run time {2:.0f} s'.format(
-                results['latency_ms'], results.get('ocamba_limits'), results['total_s'])]
+    limits = results.get('ocamba_limits') or {}
+    lines = ['campaignops.campaigns fleet benchmark, {0}'.format(results['date']),
+             'machine: {0} CPUs ({1}), Python {2}, ansible-core {3}; load average at start / end: {4} / {5}'.format(
+                 machine['nproc'], machine['cpu'] or 'cpu unknown', machine['python'], machine['ansible_core'],
+                 ' '.join(str(value) for value in machine.get('loadavg_start', [])),
+                 ' '.join(str(value) for value in machine.get('loadavg_end', []))),
+             'simulator latency: {0:g} ms injected per vendor request, {1} ms measured per request ({2}); Ocamba limits {3}/s and {4}/min; '
+             'total run time {5:.0f} s'.format(
+                 results['latency_ms'], results.get('effective_latency_ms'),
+                 "TCP_NODELAY set on the simulator's sockets" if results.get('simulator_nodelay') else 'simulator sockets as they are',
+                 limits.get('per_second'), limits.get('per_minute'), results['total_s'])]
+    loads = [(machine.get('loadavg_start') or [0])[0], (machine.get('loadavg_end') or [0])[0]]
+    if max(loads) > 0.75 * (machine.get('nproc') or 1):
+        lines.append('WARNING: other processes kept the machine busy (1-minute load above 75 % of the CPUs): '
+                     'wall times are inflated, CPU times less so')
+    return lines
 
 
 def plain_table(headers, rows):
@@ -742,18 +847,23 @@ def detail_tables(results):
     tables = []
     fleet = results['figures'].get('fleet')
     if fleet:
-        headers = ('vendor', 'campaigns', 'bulk requests', 'minimum', 'bulk HTTP span', 'campaign_state loop requests', 'uri loop requests')
+        headers = ('vendor', 'campaigns', 'bulk requests', 'minimum', 'bulk HTTP from - to', 'bulk HTTP span', 'campaign_state loop requests',
+                   'uri loop requests')
         rows = []
         for vendor in VENDORS:
             bulk = fleet['bulk']['per_vendor'].get(vendor, {})
             rows.append((TITLES[vendor], fleet['per_vendor'][vendor], bulk.get('total', 0), fleet['minimum']['per_vendor'][vendor]['total'],
-                         seconds(bulk.get('span_s', 0)), fleet['campaign_state_loop']['per_vendor'].get(vendor, {}).get('total', 0),
+                         '{0:.2f} - {1:.2f} s'.format(bulk.get('from_s', 0), bulk.get('to_s', 0)), seconds(bulk.get('span_s', 0)),
+                         fleet['campaign_state_loop']['per_vendor'].get(vendor, {}).get('total', 0),
                          fleet['uri_loop']['per_vendor'].get(vendor, {}).get('total', 0)))
-        tables.append(('Figures 2 and 3 per vendor (HTTP span: first request sent to last answer, bulk run)', headers, rows))
+        tables.append(('Figures 2 and 3 per vendor (bulk run: when its first request was sent and its last answer came, '
+                       'in seconds from the start of ansible-playbook, of {0:.2f} s)'.format(fleet['bulk']['wall_s']), headers, rows))
     scaling = results['figures'].get('scaling')
     if scaling:
-        headers = ('campaigns', 'wall', 'module process', 'HTTP span', 'requests (minimum)', 'req/s HTTP phase', 'req/s wall', 'module peak RSS')
-        rows = [(row['campaigns'], seconds(row['wall_s']), seconds(row['module_process_s'] or 0), seconds(row['http_span_s'] or 0),
+        headers = ('campaigns', 'wall', 'CPU', 'module process', 'HTTP span', 'requests (minimum)', 'req/s HTTP phase', 'req/s wall',
+                   'module peak RSS')
+        rows = [(row['campaigns'], seconds(row['wall_s']), seconds(row['cpu_s']), seconds(row['module_process_s'] or 0),
+                 seconds(row['http_span_s'] or 0),
                  '{0} ({1})'.format(row['requests'], row['minimum_requests']), row['requests_per_s_http'], row['requests_per_s_wall'],
                  '{0} MiB'.format(row['peak_rss_mib'])) for row in scaling['rows']]
         tables.append(('Figure 5: {0} bulk form, half of the campaigns paused by the run'.format(TITLES[scaling['vendor']]), headers, rows))
@@ -794,6 +904,9 @@ def parse_args(argv):
                         help='share of the figure-4 campaigns that need a change (default 0.25: about 750 requests, 5 minutes)')
     parser.add_argument('--scale', default=None, help='campaign counts of figure 5 (default 50,200,1000)')
     parser.add_argument('--scale-vendor', default='voltmx', choices=['voltmx', '8x8'], help='vendor of figure 5 (no rate limit; default voltmx)')
+    parser.add_argument('--no-async', action='store_true', help='skip the extra figure-2 run with the vendor tasks side by side')
+    parser.add_argument('--simulator-as-is', action='store_true',
+                        help='do not set TCP_NODELAY on the simulator\'s sockets (see README: without it every answer waits ~40 ms more)')
     parser.add_argument('--output-dir', default=os.path.join(BENCH_DIR, 'results'), help='where latest.md and latest.json go')
     parser.add_argument('--keep-temp', action='store_true', help='keep the temporary directory (playbook outputs) and print its path')
     args = parser.parse_args(argv)
@@ -821,11 +934,13 @@ def main(argv=None):
                                 ocamba_campaigns=args.ocamba_campaigns, ocamba_change_share=args.ocamba_change_share,
                                 scale=args.scale, scale_vendor=args.scale_vendor, quick=args.quick),
                    figures={}, errors={})
+    results['simulator_nodelay'] = False if args.simulator_as_is else disable_nagle_in_simulator()
     try:
         with Simulator(latency_ms=args.latency_ms) as sim:
             admin = Admin(sim)
             ansible = Ansible(workdir, sim, saved)
             results['machine'] = machine_info(ansible)
+            results['effective_latency_ms'] = calibrate(sim, admin)
             results['simulator_latency'] = admin.latency()
             results['ocamba_limits'] = admin.settings()['ocamba_limits']
             steps = (('0', 'baseline', figure_baseline), ('1', 'single', figure_single), ('2', 'fleet', figure_fleet),
@@ -847,6 +962,8 @@ def main(argv=None):
         else:
             shutil.rmtree(workdir, ignore_errors=True)
     results['total_s'] = round(time.monotonic() - started, 1)
+    if 'machine' in results:
+        results['machine']['loadavg_end'] = [round(value, 2) for value in os.getloadavg()]
     plain = render(results, markdown=False)
     markdown = render(results, markdown=True)
     os.makedirs(args.output_dir, exist_ok=True)

@@ -58,7 +58,8 @@ start_simulator() {
         fi
         sleep 0.1
     done
-    local url="http://127.0.0.1:$(cat "$WORK/port")"
+    local url
+    url="http://127.0.0.1:$(cat "$WORK/port")"
     echo "   listening on $url"
     # The simulator's own test credentials (tests/simulator/seed.json), passed the way AWX does.
     export VOLTMX_API_URL="$url" VOLTMX_USERNAME=voltmx-admin VOLTMX_PASSWORD=voltmx-secret

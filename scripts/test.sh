@@ -13,7 +13,9 @@
 #   pytest-unit         plain pytest of tests/unit (fast path)
 #   pytest-integration  plain pytest of tests/integration (playbooks against the simulator)
 #   lint                ansible-lint, production profile, offline (.ansible-lint)
-#   changelog           antsibull-changelog lint, lint-changelog-yaml and generate (no diff)
+#   changelog           antsibull-changelog lint and lint-changelog-yaml; once released,
+#                       generate must reproduce CHANGELOG.rst exactly; while galaxy.yml's version
+#                       is unreleased, a rehearsal `antsibull-changelog release` in the copy
 #   docs                antsibull-docs lint-collection-docs --plugin-docs .
 #   build               ansible-galaxy collection build + install, ansible-doc and an ad-hoc
 #                       smoke test from the installed copy
@@ -269,6 +271,14 @@ stage_setup() {
 # ---------------------------------------------------------------------------------------------
 # stages
 
+# filtered CMD...: run CMD with stderr merged into stdout, dropping pip's warnings about the
+# machine's extra file:// indexes lacking a package ("Location ... is ignored"), which
+# otherwise flood every ansible-test venv install. Returns CMD's exit status.
+filtered() {
+    "$@" 2>&1 | { grep --line-buffered -v "is ignored: it is neither a file nor a directory" || true; }
+    return "${PIPESTATUS[0]}"
+}
+
 has_tests() {
     [ -d "$1" ] && [ -n "$(find "$1" -name 'test_*.py' -o -name '*_test.py' 2>/dev/null | head -n 1)" ]
 }
@@ -295,7 +305,7 @@ stage_sanity() {
     check_no_sanity_ignores || rc=1
     cd "$COLL" || return 1
     log "+ ansible-test sanity --venv --python $version --color no"
-    ansible-test sanity --venv --python "$version" --color no || rc=1
+    filtered ansible-test sanity --venv --python "$version" --color no || rc=1
     return "$rc"
 }
 
@@ -306,22 +316,23 @@ stage_units() {
     fi
     cd "$COLL" || return 1
     log "+ ansible-test units --venv --python $UNITS_PYTHON --color no"
-    ansible-test units --venv --python "$UNITS_PYTHON" --color no
+    filtered ansible-test units --venv --python "$UNITS_PYTHON" --color no
 }
 
-# pytest_dir DIR: plain pytest of DIR in the copy, collection importable from TMPROOT.
+# pytest_dir DIR [PYTEST ARGS...]: plain pytest of DIR in the copy, collection importable from TMPROOT.
 pytest_dir() {
     local dir="$1" rc
+    shift
     if ! has_tests "$COLL/$dir"; then
         log "SKIP: no test files under $dir"
         return 77
     fi
     cd "$COLL" || return 1
-    log "+ PYTHONPATH=$TMPROOT ANSIBLE_COLLECTIONS_PATH=$TMPROOT python -m pytest -p no:pytest-ansible -p no:cacheprovider --durations=10 $dir"
+    log "+ PYTHONPATH=$TMPROOT ANSIBLE_COLLECTIONS_PATH=$TMPROOT python -m pytest -p no:pytest-ansible -p no:cacheprovider --durations=10 $* $dir"
     PYTHONPATH="$TMPROOT${PYTHONPATH:+:$PYTHONPATH}" \
     ANSIBLE_COLLECTIONS_PATH="$TMPROOT" \
     ANSIBLE_COLLECTIONS_SCAN_SYS_PATH=false \
-        python -m pytest -p no:pytest-ansible -p no:cacheprovider --durations=10 "$dir"
+        python -m pytest -p no:pytest-ansible -p no:cacheprovider --durations=10 "$@" "$dir"
     rc=$?
     if [ "$rc" = 5 ]; then
         log "ERROR: pytest collected no tests from $dir although it holds test files"
@@ -516,7 +527,9 @@ main() {
         done
         run_stage units stage_units
         run_stage pytest-unit pytest_dir tests/unit
-        run_stage pytest-integration pytest_dir tests/integration
+        # Two workers (2 cores): each starts its own simulator on its own port, so their
+        # campaigns and machine-wide limiter files (keyed by URL) never meet.
+        run_stage pytest-integration pytest_dir tests/integration -n 2
         run_stage lint stage_lint
         run_stage changelog stage_changelog
         run_stage docs stage_docs

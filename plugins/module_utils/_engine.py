@@ -44,6 +44,12 @@ class Converger:
 
     def converge(self, item):
         """Bring one campaign to ``item['state']``; return the module result for it."""
+        try:
+            return self.converge_unlabelled(item)
+        except CampaignError as exc:
+            raise in_context(exc, self.client.what(item['campaign_id']))
+
+    def converge_unlabelled(self, item):
         campaign = self.client.read(item)
         steps = self.plan(campaign, item['state'])
         if steps:
@@ -181,6 +187,13 @@ class Converger:
         return result
 
 
+def in_context(exc, label):
+    """Prefix the message with the provider and campaign unless it already names them."""
+    if not exc.message.startswith(label):
+        exc.message = '{0}: {1}'.format(label, exc.message)
+    return exc
+
+
 def unexpected(exc):
     return 'unexpected error ({0}: {1}); this is a bug in campaignops.campaigns, please report it'.format(type(exc).__name__, exc)
 
@@ -240,7 +253,7 @@ def run_info_module(module):
         if module.params.get('campaign_id') is not None:
             item['campaign_id'] = module.params['campaign_id']
             provider_cls.validate_item(item)
-            campaigns = [client.read(item)]
+            campaigns = [_read_labelled(client, item)]
         elif not provider_cls.can_list:
             raise ValidationError('provider={0} has no call that lists campaigns: give campaign_id'.format(provider_cls.name))
         else:
@@ -252,6 +265,13 @@ def run_info_module(module):
     module.exit_json(changed=False, campaigns=[campaign.as_dict() for campaign in campaigns])
 
 
+def _read_labelled(client, item):
+    try:
+        return client.read(item)
+    except CampaignError as exc:
+        raise in_context(exc, client.what(item['campaign_id']))
+
+
 def _require_requests(module):
     if not HAS_REQUESTS:
         module.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
@@ -259,9 +279,10 @@ def _require_requests(module):
 
 def _connection(module):
     provider_cls = PROVIDERS[module.params['provider']]
+    # Register secrets before anything can fail, so no failure can show them.
+    module.no_log_values.update(secret_values(module.params))
     options = resolve_connection(module.params, provider_cls)
-    for secret in secret_values(options):
-        module.no_log_values.add(secret)
+    module.no_log_values.update(secret_values(options))
     return provider_cls, options
 
 

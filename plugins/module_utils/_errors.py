@@ -68,9 +68,10 @@ class TransportError(CampaignError):
 
     ``ambiguous`` is true when a write may have been applied although no answer arrived."""
 
-    def __init__(self, message, ambiguous=False, **details):
+    def __init__(self, message, ambiguous=False, retryable=True, **details):
         super(TransportError, self).__init__(message, **details)
         self._ambiguous = ambiguous
+        self.retryable = retryable
 
     @property
     def ambiguous(self):

@@ -112,7 +112,7 @@ class HttpClient:
             try:
                 response = self._send(method, url, headers, params, json_body, auth)
             except TransportError as exc:
-                if exc.ambiguous or attempt > self.retry.retries:
+                if exc.ambiguous or not exc.retryable or attempt > self.retry.retries:
                     raise
                 self.retry.sleep(self.retry.delay(attempt))
                 continue
@@ -131,6 +131,9 @@ class HttpClient:
             return self.session.request(method, url, **kwargs)
         except requests.exceptions.RequestException as exc:
             raise transport_error(method, url, exc)
+        except (IOError, OSError) as exc:
+            # requests reads ca_path only when it connects.
+            raise TransportError('{0} {1}: {2}'.format(method, _without_query(url), exc), retryable=False)
         finally:
             self.limiter.release()
 
@@ -148,20 +151,24 @@ def transport_error(method, url, exc):
     if isinstance(exc, requests.exceptions.SSLError):
         return TransportError(
             'TLS certificate verification failed for {0}: {1}. Set ca_path to the CA bundle that signed the '
-            "server's certificate (or validate_certs=false, for tests only)".format(target, _short(exc)))
+            "server's certificate (or validate_certs=false, for tests only)".format(target, _short(exc)), retryable=False)
     if isinstance(exc, requests.exceptions.ConnectTimeout):
         return TransportError('could not connect to {0}: timed out'.format(target))
     if isinstance(exc, requests.exceptions.ReadTimeout):
         return TransportError('{0} {1}: no answer within the timeout'.format(method, target), ambiguous=method != 'GET', in_flight=True)
     if isinstance(exc, requests.exceptions.ConnectionError) and _is_refused(exc):
         return TransportError('could not connect to {0}: {1}'.format(target, _short(exc)))
-    return TransportError('{0} {1}: connection failed: {2}'.format(method, target, _short(exc)), ambiguous=method != 'GET')
+    if isinstance(exc, (requests.exceptions.ConnectionError, requests.exceptions.Timeout)):
+        return TransportError('{0} {1}: connection failed: {2}'.format(method, target, _short(exc)), ambiguous=method != 'GET')
+    # InvalidURL, InvalidHeader and the like: the request was never sent and never will be.
+    return TransportError('{0} {1}: {2}'.format(method, target, _short(exc)), retryable=False)
 
 
 def _is_refused(exc):
     text = str(exc)
-    return any(marker in text for marker in ('NewConnectionError', 'Connection refused', 'Name or service not known',
-                                              'nodename nor servname', 'Failed to resolve', 'No route to host'))
+    markers = ('NewConnectionError', 'Connection refused', 'Name or service not known', 'nodename nor servname', 'Failed to resolve',
+               'No route to host')
+    return any(marker in text for marker in markers)
 
 
 def _short(exc):
@@ -180,10 +187,30 @@ def _without_query(url):
     return url.split('?', 1)[0]
 
 
+def decode_json(response):
+    """The body as JSON; ``ValueError`` for anything unreadable, including NaN/Infinity, numbers
+    too large for a float, and nesting too deep for Python to parse."""
+    try:
+        return json.loads(response.text, parse_constant=_refuse_constant, parse_float=_finite_float)
+    except RecursionError:
+        raise ValueError('JSON nested too deeply')
+
+
+def _refuse_constant(name):
+    raise ValueError('{0} is not a JSON number'.format(name))
+
+
+def _finite_float(text):
+    number = float(text)
+    if number in (float('inf'), float('-inf')):
+        raise ValueError('number out of range')
+    return number
+
+
 def parse_json(response, what):
     """The response body as JSON, or a ``VendorError`` that shows a short, safe excerpt."""
     try:
-        return response.json()
+        return decode_json(response)
     except ValueError:
         raise VendorError('{0}: HTTP {1} with a body that is not JSON: {2!r}'.format(what, response.status_code, excerpt(response)),
                           status=response.status_code, unreadable=True)

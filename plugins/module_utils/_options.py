@@ -15,6 +15,7 @@ provider: ``OCAMBA_TOKEN`` for ``provider=ocamba``, ``WOLKVOX_TOKEN`` for ``prov
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import ipaddress
 import os
 import re
 
@@ -66,6 +67,8 @@ CREDENTIAL_OPTIONS = SECRET_OPTIONS + ('username', 'access_key')
 CAMPAIGN_ID_MAX_LENGTH = 128
 _SAFE_ID = re.compile(r'^[A-Za-z0-9][A-Za-z0-9._:@~-]*\Z')
 _SERVER = re.compile(r'^[0-9]{1,6}\Z')
+_PRINTABLE_ASCII = re.compile(r'^[\x21-\x7e]+\Z')
+_DNS_LABEL = re.compile(r'^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\Z')
 _PLATFORM = re.compile(r'^[a-z]{2}[0-9]{1,3}\Z')
 
 
@@ -87,6 +90,8 @@ def resolve_connection(params, provider_cls, environ=None):
             if value not in (None, ''):
                 options[name] = value
     _refuse_unsendable_credentials(options)
+    if options.get('ca_path') and not os.path.isfile(options['ca_path']):
+        raise ValidationError('ca_path {0!r} is not a file: give the path of a PEM CA bundle'.format(options['ca_path']))
     if options.get('vdn_id') is not None:
         options['vdn_id'] = validate_vdn_id(options['vdn_id'])
     if options.get('retries') is not None and not 0 <= options['retries'] <= 10:
@@ -117,8 +122,14 @@ def _refuse_unsendable_credentials(options):
 
 
 def secret_values(options):
-    """Every secret in effect, including those read from the environment, for ``no_log_values``."""
-    return [options[name] for name in SECRET_OPTIONS if options.get(name)]
+    """Every secret in effect, including those read from the environment and a password put in
+    ``api_url`` by mistake, for ``no_log_values``."""
+    secrets = [options[name] for name in SECRET_OPTIONS if options.get(name)]
+    try:
+        password = urlsplit(options.get('api_url') or '').password
+    except ValueError:
+        password = None
+    return secrets + ([password] if password else [])
 
 
 def require_credentials(options, provider_cls, methods):
@@ -174,6 +185,14 @@ def validate_platform(value):
     return platform
 
 
+def _valid_host(host):
+    try:
+        ipaddress.ip_address(host)
+        return True
+    except ValueError:
+        return len(host) <= 253 and all(_DNS_LABEL.match(label) for label in host.rstrip('.').split('.'))
+
+
 def validate_api_url(value, option='api_url'):
     """``scheme://host[:port][/prefix]``: http(s), a host, no credentials, query or fragment."""
     try:
@@ -196,8 +215,12 @@ def validate_api_url(value, option='api_url'):
         shown = '{0}://<credentials>@{1}'.format(parts.scheme, parts.hostname)
     elif parts.query or parts.fragment or '?' in value or '#' in value:
         problem = 'it must not have a query or fragment'
-    elif '..' in parts.path.split('/') or re.search(r'[\s\x00-\x1f\x7f%\\]', value):
-        problem = 'its path may not contain "..", "%", backslashes, spaces or control characters'
+    elif not _PRINTABLE_ASCII.match(value):
+        problem = 'it may contain printable ASCII characters only (write an international host name in its xn-- form)'
+    elif '..' in parts.path.split('/') or re.search(r'[%\\]', value):
+        problem = 'its path may not contain "..", "%" or backslashes'
+    elif not _valid_host(parts.hostname):
+        problem = 'its host is neither a DNS name (letters, digits, hyphens; labels of at most 63) nor an IP address'
     if problem:
         raise ValidationError('{0} {1!r} is not usable: {2}. Example: https://host.example.com:8443'.format(option, shown, problem))
     del port

@@ -16,7 +16,7 @@ __metaclass__ = type
 from ansible.module_utils.six.moves.urllib.parse import quote
 
 from ansible_collections.campaignops.campaigns.plugins.module_utils._errors import ValidationError, VendorError, WrongStateError
-from ansible_collections.campaignops.campaigns.plugins.module_utils._http import error_for_status, excerpt, parse_json
+from ansible_collections.campaignops.campaigns.plugins.module_utils._http import decode_json, error_for_status, excerpt, parse_json
 from ansible_collections.campaignops.campaigns.plugins.module_utils._limits import AccountLimiter, account_key
 from ansible_collections.campaignops.campaigns.plugins.module_utils._options import (
     require_credentials,
@@ -31,7 +31,7 @@ MAX_PAGES = 1000
 def int_or_none(value):
     try:
         return int(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return None
 
 
@@ -206,6 +206,17 @@ class Provider:
             raise self.error(response, what, write)
         return parse_json(response, what)
 
+    def require_success_body(self, response, what, empty_allowed=False):
+        """A write answered 2xx must also carry the body the vendor documents; anything else leaves
+        the outcome unknown (``unreadable``), so the engine reads the status back."""
+        if empty_allowed and not response.content.strip():
+            return None
+        body = parse_json(response, what)
+        if not isinstance(body, dict):
+            raise VendorError('{0}: HTTP {1} with an answer that is not a JSON object: {2!r}'.format(
+                what, response.status_code, excerpt(response)), status=response.status_code, unreadable=True)
+        return body
+
     def error(self, response, what, write):
         detail = self.error_detail(response)
         if write and response.status_code in self.wrong_state_statuses:
@@ -217,7 +228,7 @@ class Provider:
     def error_detail(self, response):
         """The vendor's own code and message from an error answer, as one short string."""
         try:
-            body = response.json()
+            body = decode_json(response)
         except ValueError:
             return excerpt(response)
         if isinstance(body, dict):

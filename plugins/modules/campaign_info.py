@@ -16,7 +16,7 @@ description:
     and reports each with its canonical state and the vendor's own status.
   - Never changes anything.
 author:
-  - campaignops engineers
+  - campaignops engineers (@campaignops)
 requirements:
   - requests
 extends_documentation_fragment:

@@ -21,7 +21,7 @@ description:
     desired state and what the vendor allows from there.
   - Several campaigns of one provider account can be converged in one task with O(campaigns).
 author:
-  - campaignops engineers
+  - campaignops engineers (@campaignops)
 requirements:
   - requests
 extends_documentation_fragment:

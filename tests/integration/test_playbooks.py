@@ -129,9 +129,7 @@ def test_check_mode_reports_actions_and_never_writes(provider, sim, playbook):
     assert run[0]['actions'] == actions
     assert run[0]['previous_state'] == before
     assert reads_only(sim, provider)
-    current = playbook.run_tasks([{'campaignops.campaigns.campaign_info': dict(provider=provider, campaign_id=campaign_id,
-                                                                              **_info_connection(provider, sim.url))}])
-    assert current[0]['campaigns'][0]['state'] == before
+    assert current_state(playbook, sim, provider, campaign_id) == before
 
 
 @pytest.mark.parametrize('provider', PROVIDERS)

@@ -18,7 +18,7 @@ from ansible_collections.campaignops.campaigns.plugins.module_utils._errors impo
     WrongStateError,
 )
 from ansible_collections.campaignops.campaigns.plugins.module_utils._options import validate_platform
-from ansible_collections.campaignops.campaigns.plugins.module_utils._provider import DIGITS, Provider
+from ansible_collections.campaignops.campaigns.plugins.module_utils._provider import DIGITS, Provider, int_or_none
 
 # From 8x8's OpenAPI servers list: the one platform whose host does not follow vcc-{platform}.8x8.com.
 PLATFORM_HOSTS = {'bc2': 'https://odcc2.bell.ca'}
@@ -54,10 +54,7 @@ class EightByEight(Provider):
 
     @classmethod
     def canonical(cls, native_status):
-        try:
-            return cls.native_states.get(int(native_status), 'unknown')
-        except (TypeError, ValueError):
-            return 'unknown'
+        return cls.native_states.get(int_or_none(native_status), 'unknown')
 
     @classmethod
     def validate_endpoint(cls, options):
@@ -101,6 +98,7 @@ class EightByEight(Provider):
             response = self.write('PATCH', url, body)
         if response.status_code >= 400:
             raise self.error(response, what, write=True)
+        self.require_success_body(response, what)
 
     def write(self, method, url, body):
         headers = {'Accept': 'application/json', 'Content-Type': 'application/json'}
@@ -120,7 +118,5 @@ class EightByEight(Provider):
         return super(EightByEight, self).error(response, what, write)
 
     def describe_native(self, native_status):
-        try:
-            return '{0} ({1})'.format(native_status, STATUS_NAMES[int(native_status)])
-        except (KeyError, TypeError, ValueError):
-            return str(native_status)
+        name = STATUS_NAMES.get(int_or_none(native_status))
+        return '{0} ({1})'.format(native_status, name) if name else repr(native_status)

@@ -25,7 +25,7 @@ from ansible_collections.campaignops.campaigns.plugins.module_utils._errors impo
     WrongStateError,
 )
 from ansible_collections.campaignops.campaigns.plugins.module_utils._options import validate_vdn_id
-from ansible_collections.campaignops.campaigns.plugins.module_utils._provider import DIGITS, Provider
+from ansible_collections.campaignops.campaigns.plugins.module_utils._provider import DIGITS, Provider, int_or_none
 
 SUCCESS = '0200000'
 NOT_FOUND_CODES = ('0200007',)
@@ -81,10 +81,7 @@ class ISales(Provider):
 
     @classmethod
     def canonical(cls, native_status):
-        try:
-            return cls.native_states.get(int(native_status), 'unknown')
-        except (TypeError, ValueError):
-            return 'unknown'
+        return cls.native_states.get(int_or_none(native_status), 'unknown')
 
     @classmethod
     def validate_item(cls, item):

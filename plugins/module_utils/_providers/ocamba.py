@@ -12,6 +12,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.campaignops.campaigns.plugins.module_utils._errors import NotFoundError, VendorError
+from ansible_collections.campaignops.campaigns.plugins.module_utils._http import decode_json
 from ansible_collections.campaignops.campaigns.plugins.module_utils._provider import Provider
 
 PAGE_SIZE = 100
@@ -78,12 +79,14 @@ class Ocamba(Provider):
         response = self.send('POST', self.url('v1', 'hood', 'campaigns', campaign.id, action), body=body)
         if response.status_code >= 400:
             raise self.error(response, what, write=True)
+        # Ocamba documents 204 with no body.
+        self.require_success_body(response, what, empty_allowed=True)
 
     def error_detail(self, response):
         """Ocamba's ``title``, ``message`` and, always, the ``trace_id``."""
         detail = super(Ocamba, self).error_detail(response)
         try:
-            trace_id = response.json().get('trace_id')
+            trace_id = decode_json(response).get('trace_id')
         except (ValueError, AttributeError):
             trace_id = None
         return '{0} (trace_id {1})'.format(detail, trace_id) if trace_id else detail

@@ -76,6 +76,7 @@ class VoltMX(Provider):
         self.raise_not_found(response, what)
         if response.status_code >= 400:
             raise self.error(response, '{0}: {1}'.format(what, action), write=True)
+        self.require_success_body(response, '{0}: {1}'.format(what, action))
 
     def raise_not_found(self, response, what):
         if response.status_code == 400 and NOT_FOUND_MARKER in self.error_detail(response).lower():

@@ -226,7 +226,7 @@ def test_write_with_no_answer_and_no_effect_fails_after_the_retry_budget(http_fo
     rsps.add(responses.POST, WRITE, body=requests.exceptions.ReadTimeout('Read timed out.'))
     with pytest.raises(TransportError) as caught:
         Converger(eight, sleep=clock.sleep, clock=clock).converge(item('paused'))
-    assert caught.value.message == 'POST {0}: no answer within the timeout'.format(WRITE)
+    assert caught.value.message == '8x8 campaign 6561: POST {0}: no answer within the timeout'.format(WRITE)
     assert caught.value.details['actions'] == []
     # Between the two POSTs the status was read back for the grace period (2 x timeout = 14 s).
     assert sent() == [('GET', READ), ('POST', WRITE)] + [('GET', READ)] * 5 + [('POST', WRITE)]

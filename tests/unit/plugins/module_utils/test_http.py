@@ -220,8 +220,9 @@ def test_connect_timeout_message(http, rsps, sleeps):
     assert caught.value.ambiguous is False
 
 
-def test_tls_failure_says_what_to_do(http, rsps, sleeps):
-    for _attempt in range(4):
+def test_tls_failure_says_what_to_do_and_is_not_retried(http, rsps, sleeps):
+    # A certificate that failed verification will fail again: retrying only delays the message.
+    for _attempt in range(1):
         rsps.add(responses.GET, URL, body=requests.exceptions.SSLError(
             "HTTPSConnectionPool(host='api.example.com', port=443): Max retries exceeded (Caused by SSLError(SSLCertVerificationError(1, "
             "'[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: self-signed certificate (_ssl.c:1006)')))"))
@@ -229,6 +230,8 @@ def test_tls_failure_says_what_to_do(http, rsps, sleeps):
         http.request('GET', URL)
     assert caught.value.message.startswith('TLS certificate verification failed for {0}: certificate verify failed'.format(URL))
     assert 'ca_path' in caught.value.message
+    assert len(rsps.calls) == 1
+    assert sleeps == []
 
 
 def test_request_carries_timeout_user_agent_and_body(http, rsps, body_of):

@@ -282,8 +282,12 @@ def test_platform_is_validated_even_when_api_url_is_given():
     ('https://api.example.com/#top', 'must not have a query or fragment'),
     ('https://api.example.com/../admin', 'may not contain'),
     ('https://api.example.com/a%2Fb', 'may not contain'),
-    ('https://api.example.com/a b', 'may not contain'),
-    ('https://api.example.com/\n', 'may not contain'),
+    ('https://api.example.com/a b', 'printable ASCII characters only'),
+    ('https://api.example.com/\n', 'printable ASCII characters only'),
+    ('https://api.example.com\u202e/x', 'printable ASCII characters only'),
+    ('https://a..b.example.com', 'neither a DNS name'),
+    ('https://' + 'a' * 64 + '.example.com', 'neither a DNS name'),
+    ('https://1&api=stop', 'neither a DNS name'),
 ])
 def test_bad_api_url_is_rejected(value, problem):
     with pytest.raises(ValidationError) as caught:

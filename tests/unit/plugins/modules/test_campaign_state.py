@@ -223,7 +223,7 @@ def test_connection_refused_is_a_clear_failure(run_module, rsps, sent, sleeps):
     result = run_module(campaign_state.main, dict(provider='voltmx', api_url='https://voltmx.example.com:8443', token='vm-claims-token',
                                                   campaign_id='42', state='paused'))
     assert result['failed'] is True
-    assert result['msg'] == 'could not connect to {0}: Connection refused'.format(VOLTMX)
+    assert result['msg'] == 'voltmx campaign 42: could not connect to {0}: Connection refused'.format(VOLTMX)
     assert result.get('changed') is not True
     assert sent() == [('GET', VOLTMX)] * 4  # the read was retried, and nothing else was sent
     assert len(sleeps) == 3
