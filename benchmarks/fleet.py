@@ -30,7 +30,6 @@ import os
 import platform
 import resource
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -45,7 +44,6 @@ if REPO_ROOT not in sys.path:
     sys.path.insert(0, REPO_ROOT)
 
 from tests.simulator import DEFAULT_CREDENTIALS, Simulator  # noqa: E402  pylint: disable=wrong-import-position
-from tests.simulator import server as simulator_server  # noqa: E402  pylint: disable=wrong-import-position
 
 VENDORS = ('voltmx', 'isales', 'ocamba', 'wolkvox', '8x8')
 TITLES = {'voltmx': 'Volt MX', 'isales': 'iSales', 'ocamba': 'Ocamba', 'wolkvox': 'Wolkvox', '8x8': '8x8'}
@@ -98,6 +96,17 @@ sys.exit(code)
 '''
 
 
+class _NoAliasDumper(yaml.SafeDumper):
+    """Writes a dict used twice in full both times (no ``&id001`` anchors), for readable playbooks."""
+
+    def ignore_aliases(self, data):
+        return True
+
+
+def dump_yaml(data, handle):
+    yaml.dump(data, handle, Dumper=_NoAliasDumper, sort_keys=False, width=160, default_flow_style=False)
+
+
 class RunBroke(Exception):
     """A playbook failed or the fleet did not converge: the figure is not a measurement."""
 
@@ -140,37 +149,6 @@ class Admin:
 
     def latency(self):
         return self.call('GET', 'latency')['latency']
-
-
-# ----------------------------------------------------------------------------------------------
-# the simulator's sockets
-
-def disable_nagle_in_simulator():
-    """Set TCP_NODELAY on every connection the simulator accepts (in this process only).
-
-    The simulator writes an answer's headers and body with two ``send()`` calls. With Nagle's
-    algorithm on, the body waits for the client's ACK of the headers, which Linux delays by up
-    to 40 ms: every request then takes ~40 ms on top of the injected latency, which would turn
-    "50 ms per request" into ~90 ms. Real vendors' servers do not stall like that. Returns
-    False when the simulator's handler class is not where this expects it (nothing changed);
-    ``calibrate`` reports the effective latency either way."""
-    handler = getattr(simulator_server, '_Handler', None)
-    if handler is None or not hasattr(handler, 'setup'):
-        return False
-    original = handler.setup
-    if getattr(original, 'fleet_nodelay', False):
-        return True
-
-    def setup(self):
-        try:
-            self.request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        except (OSError, AttributeError):
-            pass
-        original(self)
-
-    setup.fleet_nodelay = True
-    handler.setup = setup
-    return True
 
 
 def calibrate(sim, admin, count=20):
@@ -379,12 +357,12 @@ class Ansible:
         play = {'name': name, 'hosts': 'localhost', 'gather_facts': False}
         if variables is not None:
             with open(os.path.join(run_dir, 'fleet_vars.yml'), 'w', encoding='utf-8') as handle:
-                yaml.safe_dump(variables, handle, sort_keys=False, width=160)
+                dump_yaml(variables, handle)
             play['vars_files'] = ['fleet_vars.yml']
         play['tasks'] = tasks
         path = os.path.join(run_dir, 'playbook.yml')
         with open(path, 'w', encoding='utf-8') as handle:
-            yaml.safe_dump([play], handle, sort_keys=False, width=160)
+            dump_yaml([play], handle)
         self.save(name, path)
         # A fresh TMPDIR per run: the collection keeps its machine-wide rate-limit state under
         # the temp dir, and the simulator's counters are reset before every run, so both start
@@ -416,12 +394,14 @@ class Ansible:
         return dict(wall_s=wall, cpu_s=cpu, started=started, rss=rss, loadavg=[round(value, 2) for value in os.getloadavg()])
 
     def save(self, name, path):
+        """Keep the playbook and its vars file as ``<saved_dir>/<name>/`` (the last run of each name)."""
         if self.saved_dir:
-            os.makedirs(self.saved_dir, exist_ok=True)
-            shutil.copy(path, os.path.join(self.saved_dir, '{0}.yml'.format(name)))
+            target = os.path.join(self.saved_dir, name)
+            os.makedirs(target, exist_ok=True)
+            shutil.copy(path, os.path.join(target, 'playbook.yml'))
             variables = os.path.join(os.path.dirname(path), 'fleet_vars.yml')
             if os.path.exists(variables):
-                shutil.copy(variables, os.path.join(self.saved_dir, '{0}.vars.yml'.format(name)))
+                shutil.copy(variables, os.path.join(target, 'fleet_vars.yml'))
 
 
 # ----------------------------------------------------------------------------------------------
@@ -610,7 +590,7 @@ def figure_single(ansible, admin, args):
                'campaignops.campaigns.campaign_state': {'provider': vendor, 'campaign_id': campaign_id, 'state': desired}}]
     uri = eight_uri_tasks([{'campaign_id': campaign_id, 'state': desired}], single=True)
     result = dict(campaign='{0} {1}: {2} -> {3}'.format(vendor, campaign_id, before, desired))
-    result['campaign_state'] = repeat_runs(ansible, admin, 'single-campaign_state', module, None, args.repeat, check)
+    result['campaign_state'] = repeat_runs(ansible, admin, 'single-campaign-state', module, None, args.repeat, check)
     result['campaign_state']['requests'] = requests_seen[-1]
     requests_seen[:] = []
     result['uri'] = repeat_runs(ansible, admin, 'single-uri', uri, uri_vars(admin.sim.url), args.repeat, check)
@@ -766,7 +746,7 @@ def rows_for(results):
     fleet = figures.get('fleet')
     if fleet:
         count = fleet['campaigns']
-        titles = [('bulk', '{0} campaigns, 5 vendors ({1} need a change): bulk campaigns:, one task per vendor'.format(count, fleet['needs_change'])),
+        titles = [('bulk', '{0} campaigns, 5 vendors ({1} need a change): bulk form (campaigns:), one task per vendor'.format(count, fleet['needs_change'])),
                   ('bulk_async', '{0} campaigns: bulk, the 5 vendor tasks side by side (async, poll: 0 + async_status)'.format(count)),
                   ('campaign_state_loop', '{0} campaigns: loop over campaign_state'.format(count)),
                   ('uri_loop', '{0} campaigns: loop over uri (read task + conditional write task)'.format(count))]
@@ -819,7 +799,7 @@ def header_lines(results):
              'simulator latency: {0:g} ms injected per vendor request, {1} ms measured per request ({2}); Ocamba limits {3}/s and {4}/min; '
              'total run time {5:.0f} s'.format(
                  results['latency_ms'], results.get('effective_latency_ms'),
-                 "TCP_NODELAY set on the simulator's sockets" if results.get('simulator_nodelay') else 'simulator sockets as they are',
+                 "TCP_NODELAY set on the simulator's sockets",
                  limits.get('per_second'), limits.get('per_minute'), results['total_s'])]
     loads = [(machine.get('loadavg_start') or [0])[0], (machine.get('loadavg_end') or [0])[0]]
     if max(loads) > 0.75 * (machine.get('nproc') or 1):
@@ -905,8 +885,6 @@ def parse_args(argv):
     parser.add_argument('--scale', default=None, help='campaign counts of figure 5 (default 50,200,1000)')
     parser.add_argument('--scale-vendor', default='voltmx', choices=['voltmx', '8x8'], help='vendor of figure 5 (no rate limit; default voltmx)')
     parser.add_argument('--no-async', action='store_true', help='skip the extra figure-2 run with the vendor tasks side by side')
-    parser.add_argument('--simulator-as-is', action='store_true',
-                        help='do not set TCP_NODELAY on the simulator\'s sockets (see README: without it every answer waits ~40 ms more)')
     parser.add_argument('--output-dir', default=os.path.join(BENCH_DIR, 'results'), help='where latest.md and latest.json go')
     parser.add_argument('--keep-temp', action='store_true', help='keep the temporary directory (playbook outputs) and print its path')
     args = parser.parse_args(argv)
@@ -934,7 +912,6 @@ def main(argv=None):
                                 ocamba_campaigns=args.ocamba_campaigns, ocamba_change_share=args.ocamba_change_share,
                                 scale=args.scale, scale_vendor=args.scale_vendor, quick=args.quick),
                    figures={}, errors={})
-    results['simulator_nodelay'] = False if args.simulator_as_is else disable_nagle_in_simulator()
     try:
         with Simulator(latency_ms=args.latency_ms) as sim:
             admin = Admin(sim)

@@ -17,6 +17,7 @@
 #                       generate must reproduce CHANGELOG.rst exactly; while galaxy.yml's version
 #                       is unreleased, a rehearsal `antsibull-changelog release` in the copy
 #   docs                antsibull-docs lint-collection-docs --plugin-docs .
+#   importer            galaxy-importer (own venv .venv-importer) on the built tarball; a WARNING fails it
 #   build               ansible-galaxy collection build + install, ansible-doc and an ad-hoc
 #                       smoke test from the installed copy
 #   molecule            molecule test for every extensions/molecule/<scenario>/molecule.yml
@@ -47,6 +48,7 @@ VENV_PYTHON_VERSION=3.11
 SANITY_PYTHONS="${SANITY_PYTHONS:-3.9 3.13}"
 UNITS_PYTHON="${UNITS_PYTHON:-3.11}"
 STAGES="${STAGES:-all}"
+IMPORTER_VERSION=0.4.44
 STAGE_TIMEOUT="${STAGE_TIMEOUT:-1800}"
 SETUP_OUT=""
 
@@ -118,7 +120,7 @@ run_stage() {
     # group when STAGE_TIMEOUT runs out, so that a hung stage cannot eat CI's time budget.
     while read -r _ _ fn; do export -f "${fn?}"; done < <(declare -F)
     export ROOT LIB VENV REQUIREMENTS VENV_PYTHON_VERSION SANITY_PYTHONS UNITS_PYTHON \
-        TMPROOT COLL NAMESPACE NAME VERSION SETUP_OUT
+        TMPROOT COLL NAMESPACE NAME VERSION SETUP_OUT IMPORTER_VERSION
     timeout -k 30 "$STAGE_TIMEOUT" bash -c 'set -u -o pipefail; "$@"' stage "$@" </dev/null
     rc=$?
     seconds=$(( $(date +%s) - start ))
@@ -220,6 +222,7 @@ copy_collection() {
     tar -C "$ROOT" -cf - \
         --exclude-vcs \
         --exclude=./.venv \
+        --exclude=./.venv-importer \
         --exclude=./tests/output \
         --exclude=./.ansible \
         --exclude=./.cache \
@@ -463,6 +466,42 @@ print(json.JSONDecoder().raw_decode(text[marker + 3:])[0].get("msg", "") if mark
     return "$fail"
 }
 
+# galaxy-importer pins old dependencies, so it gets a venv of its own. It exits 0 even when it
+# warns, so the stage reads its output: any WARNING or ERROR line fails the stage.
+stage_importer() {
+    local venv="$ROOT/.venv-importer" stamp want build="$TMPROOT/importer/ansible_collections/$NAMESPACE/$NAME" dist="$TMPROOT/importer-dist"
+    local tarball out rc
+    want="galaxy-importer==$IMPORTER_VERSION"
+    stamp="$venv/.campaignops-importer"
+    if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+        rm -rf "$venv"
+        "$(find_python "$VENV_PYTHON_VERSION")" -m venv "$venv" || return 1
+        "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "$want" >"$TMPROOT/importer-pip.log" 2>&1 || {
+            cat "$TMPROOT/importer-pip.log"
+            return 1
+        }
+        printf '%s\n' "$want" >"$stamp"
+    fi
+    copy_collection "$build" || return 1
+    (cd "$build" && "$VENV/bin/ansible-galaxy" collection build --output-path "$dist") || return 1
+    tarball="$(find "$dist" -maxdepth 1 -name '*.tar.gz' | head -n 1)"
+    printf '[galaxy-importer]\nRUN_ANSIBLE_TEST = False\nRUN_ANSIBLE_LINT = True\n' >"$TMPROOT/importer.cfg"
+    log "+ galaxy-importer $(basename "$tarball")"
+    out="$(cd "$TMPROOT" && GALAXY_IMPORTER_CONFIG="$TMPROOT/importer.cfg" PATH="$venv/bin:$PATH" \
+        "$venv/bin/python" -m galaxy_importer.main "$tarball" 2>&1)"
+    rc=$?
+    printf '%s\n' "$out"
+    if [ "$rc" != 0 ]; then
+        log "ERROR: galaxy-importer exited $rc"
+        return 1
+    fi
+    if printf '%s\n' "$out" | grep -Eq '^(WARNING|ERROR)'; then
+        log "ERROR: galaxy-importer reported warnings or errors (above)"
+        return 1
+    fi
+    log "ok: galaxy-importer imported the collection with no warning"
+}
+
 stage_molecule() {
     local scenario name fail=0 found=0
     for scenario in "$COLL"/extensions/molecule/*/molecule.yml; do
@@ -494,7 +533,7 @@ main() {
     log "campaignops test pipeline: root $ROOT, STAGES=$STAGES"
     if [ "$STAGES" != all ]; then
         local want known ok
-        known="setup units pytest-unit pytest-integration lint changelog docs build molecule"
+        known="setup units pytest-unit pytest-integration lint changelog docs build importer molecule"
         for version in $SANITY_PYTHONS; do known="$known sanity-$version"; done
         for want in $STAGES; do
             ok=0
@@ -534,6 +573,7 @@ main() {
         run_stage changelog stage_changelog
         run_stage docs stage_docs
         run_stage build stage_build
+        run_stage importer stage_importer
         run_stage molecule stage_molecule
 
         # Keep ansible-test's reports (junit, bot output) for inspection; tests/output is gitignored.
