@@ -171,6 +171,11 @@ class Converger:
         """Converge every item concurrently (within the provider's concurrency); one result per
         item, in input order, a failure recorded without hiding the others."""
         workers = max(1, min(self.client.concurrency, len(items)))
+        try:
+            self.client.prefetch(items)
+        except CampaignError:
+            # An optimisation only: each campaign's own read reports what is wrong.
+            pass
         with ThreadPoolExecutor(max_workers=workers) as pool:
             return list(pool.map(self.converge_reporting_failure, items))
 

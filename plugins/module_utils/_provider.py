@@ -157,6 +157,10 @@ class Provider:
         """Raise when the vendor would refuse any write to this campaign, so that the run fails
         before its first write (and check mode predicts the failure)."""
 
+    def prefetch(self, items):
+        """Before a bulk run: read many campaigns at once where the vendor's list call makes that
+        cheaper than one read each. Later reads of those campaigns use the result once."""
+
     def forget(self):
         """Drop anything cached from earlier reads, so that the next read asks the vendor."""
 

@@ -13,9 +13,11 @@ __metaclass__ = type
 
 from ansible_collections.campaignops.campaigns.plugins.module_utils._errors import NotFoundError, VendorError
 from ansible_collections.campaignops.campaigns.plugins.module_utils._http import decode_json
-from ansible_collections.campaignops.campaigns.plugins.module_utils._provider import Provider
+from ansible_collections.campaignops.campaigns.plugins.module_utils._provider import Provider, int_or_none
 
 PAGE_SIZE = 100
+# Below this, reading the campaigns one by one costs no more than the list's first page.
+PREFETCH_MIN_CAMPAIGNS = 3
 DEFAULT_REASON = 'Changed by Ansible (campaignops.campaigns.campaign_state)'
 
 
@@ -53,9 +55,41 @@ class Ocamba(Provider):
             headers['Content-Type'] = 'application/json'
         return self.http.request(method, url, headers=headers, params=params, json_body=body)
 
+    def __init__(self, http, options):
+        super(Ocamba, self).__init__(http, options)
+        self._prefetched = {}
+
+    def prefetch(self, items):
+        """Read the campaign list instead of one campaign at a time when that takes fewer
+        requests: every request counts against Ocamba's 10/s and 150/min."""
+        wanted = set(item['campaign_id'] for item in items)
+        if len(wanted) < PREFETCH_MIN_CAMPAIGNS:
+            return
+        body = self.list_page(0)
+        found = self.pick(body, wanted)
+        pages = -(-(int_or_none(body.get('total')) or 0) // PAGE_SIZE)
+        if 0 < pages - 1 < len(wanted) - len(found):
+            for index in range(1, pages):
+                found.update(self.pick(self.list_page(index), wanted))
+        self._prefetched = found
+
+    def pick(self, body, wanted):
+        items = body.get('items') if isinstance(body, dict) else None
+        if not isinstance(items, list):
+            return {}
+        return dict((str(record.get('id')), record) for record in items if isinstance(record, dict) and str(record.get('id')) in wanted)
+
+    def list_page(self, index):
+        params = {'page': '{0},{1}'.format(index + 1, PAGE_SIZE)}
+        return self.json_or_error(self.send('GET', self.url('v1', 'hood', 'campaigns'), params=params), self.what())
+
     def read(self, item):
         campaign_id = item['campaign_id']
         what = self.what(campaign_id)
+        # Each prefetched record serves one read; read-backs and waits ask the vendor again.
+        record = self._prefetched.pop(campaign_id, None)
+        if record is not None:
+            return self.to_campaign(record, what, campaign_id)
         body = self.json_or_error(self.send('GET', self.url('v1', 'hood', 'campaigns', campaign_id)), what)
         items = body.get('items') if isinstance(body, dict) else None
         if not isinstance(items, list):
@@ -65,10 +99,7 @@ class Ocamba(Provider):
         return self.to_campaign(items[0], what, campaign_id)
 
     def list(self, item):
-        def fetch_page(index, _collected):
-            params = {'page': '{0},{1}'.format(index + 1, PAGE_SIZE)}
-            return self.json_or_error(self.send('GET', self.url('v1', 'hood', 'campaigns'), params=params), self.what())
-        return self.collect_pages(fetch_page, PAGE_SIZE, 'items')
+        return self.collect_pages(lambda index, _collected: self.list_page(index), PAGE_SIZE, 'items')
 
     def apply(self, campaign, action, item):
         if action == 'resume':

@@ -301,6 +301,7 @@ def test_bulk_results_in_input_order_and_a_failure_does_not_stop_the_others(ocam
         first_may_answer.set()
         return 200, {}, '{"total": 1, "items": [{"id": "3", "name": "c3", "status": "paused"}]}'
 
+    rsps.add(responses.GET, OCAMBA_LIST, json={'total': 0, 'items': []}, match=[page_matcher(1)])
     rsps.add_callback(responses.GET, OCAMBA + '1', callback=slow_first)
     rsps.add(responses.POST, OCAMBA + '1/pause', status=204)
     rsps.add(responses.GET, OCAMBA + '2', status=404, json={'code': 404, 'title': 'Not found.', 'trace_id': 'tr-2'})
@@ -311,8 +312,52 @@ def test_bulk_results_in_input_order_and_a_failure_does_not_stop_the_others(ocam
     assert results[1]['failed'] is True and results[1]['changed'] is False and results[1]['actions'] == []
     assert results[1]['msg'] == 'ocamba campaign 2: HTTP 404: 404 Not found. (trace_id tr-2)'
     assert results[2]['changed'] is False and results[2]['campaign']['state'] == 'paused'
-    assert sorted(sent()) == sorted([('GET', OCAMBA + '1'), ('POST', OCAMBA + '1/pause'), ('GET', OCAMBA + '2'),
-                                     ('GET', OCAMBA + '3')])
+    assert sorted(sent()) == sorted([('GET', OCAMBA_PAGE.format(1)), ('GET', OCAMBA + '1'), ('POST', OCAMBA + '1/pause'),
+                                     ('GET', OCAMBA + '2'), ('GET', OCAMBA + '3')])
+
+
+OCAMBA_LIST = 'https://api.ocamba.com/v1/hood/campaigns'
+OCAMBA_PAGE = OCAMBA_LIST + '?page={0}%2C100'
+
+
+def page_matcher(page):
+    return responses.matchers.query_param_matcher({'page': '{0},100'.format(page)})
+
+
+def ocamba_rows(*pairs):
+    return [{'id': campaign_id, 'name': 'c' + campaign_id, 'status': status} for campaign_id, status in pairs]
+
+
+def test_bulk_ocamba_reads_the_list_when_that_takes_fewer_requests(ocamba, rsps, sent):
+    # 4 campaigns on a 2-page list: 2 list requests instead of 4 reads (every request counts
+    # against Ocamba's rate limits). The one not listed is read on its own.
+    rsps.add(responses.GET, OCAMBA_LIST, json={'total': 150, 'items': ocamba_rows(('1', 'running'), ('2', 'paused'))},
+             match=[page_matcher(1)])
+    rsps.add(responses.GET, OCAMBA_LIST, json={'total': 150, 'items': ocamba_rows(('3', 'running'))}, match=[page_matcher(2)])
+    rsps.add(responses.GET, OCAMBA + '4', json=ocamba_record('4', 'paused'))
+    rsps.add(responses.POST, OCAMBA + '1/pause', status=204)
+    rsps.add(responses.POST, OCAMBA + '3/pause', status=204)
+    results = Converger(ocamba).converge_all([item('paused', cid) for cid in ('1', '2', '3', '4')])
+    assert [r['actions'] for r in results] == [['pause'], [], ['pause'], []]
+    assert sorted(sent()) == sorted([('GET', OCAMBA_PAGE.format(1)), ('GET', OCAMBA_PAGE.format(2)), ('GET', OCAMBA + '4'),
+                                     ('POST', OCAMBA + '1/pause'), ('POST', OCAMBA + '3/pause')])
+
+
+def test_bulk_ocamba_reads_one_by_one_when_the_list_is_longer(ocamba, rsps, sent):
+    # A 10-page account and 3 campaigns not on page 1: 9 more pages would cost more than 3 reads.
+    rsps.add(responses.GET, OCAMBA_LIST, json={'total': 1000, 'items': ocamba_rows(('9', 'running'))}, match=[page_matcher(1)])
+    for campaign_id in ('1', '2', '3'):
+        rsps.add(responses.GET, OCAMBA + campaign_id, json=ocamba_record(campaign_id, 'paused'))
+    results = Converger(ocamba).converge_all([item('paused', cid) for cid in ('1', '2', '3')])
+    assert [r['changed'] for r in results] == [False, False, False]
+    assert sorted(sent()) == sorted([('GET', OCAMBA_PAGE.format(1))] + [('GET', OCAMBA + cid) for cid in ('1', '2', '3')])
+
+
+def test_bulk_ocamba_two_campaigns_are_read_one_by_one(ocamba, rsps, sent):
+    for campaign_id in ('1', '2'):
+        rsps.add(responses.GET, OCAMBA + campaign_id, json=ocamba_record(campaign_id, 'paused'))
+    Converger(ocamba).converge_all([item('paused', '1'), item('paused', '2')])
+    assert sorted(sent()) == [('GET', OCAMBA + '1'), ('GET', OCAMBA + '2')]
 
 
 def test_bulk_partial_failure_keeps_the_applied_actions(eight, rsps):
