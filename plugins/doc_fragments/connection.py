@@ -17,6 +17,7 @@ options:
       - The vendor platform the campaign lives on.
       - V(voltmx) is HCL Volt MX Foundry Engagement Services, V(isales) is Huawei CEC CC-iSales,
         V(ocamba) is Ocamba Hood, V(wolkvox) is Wolkvox, V(8x8) is 8x8 Contact Center.
+      - Required, except by M(campaignops.campaigns.campaign_state) when every item of its C(campaigns) names a C(provider).
     type: str
     required: true
     choices: [voltmx, isales, ocamba, wolkvox, 8x8]

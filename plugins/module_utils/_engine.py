@@ -20,7 +20,8 @@ from ansible.module_utils.basic import missing_required_lib
 
 from ansible_collections.campaignops.campaigns.plugins.module_utils._errors import CampaignError, TransitionError, ValidationError, WrongStateError
 from ansible_collections.campaignops.campaigns.plugins.module_utils._http import HAS_REQUESTS, REQUESTS_IMPORT_ERROR, HttpClient, RetryPolicy
-from ansible_collections.campaignops.campaigns.plugins.module_utils._options import ITEM_OPTIONS, resolve_connection, secret_values
+from ansible_collections.campaignops.campaigns.plugins.module_utils._options import (
+    ITEM_OPTIONS, PROVIDER_SPECIFIC_OPTIONS, env_name, foreign_options, resolve_connection, secret_values)
 from ansible_collections.campaignops.campaigns.plugins.module_utils._providers import PROVIDERS
 from ansible_collections.campaignops.campaigns.plugins.module_utils._states import describe_allowed, plan_path
 
@@ -170,7 +171,7 @@ class Converger:
     def converge_all(self, items):
         """Converge every item concurrently (within the provider's concurrency); one result per
         item, in input order, a failure recorded without hiding the others."""
-        workers = max(1, min(self.client.concurrency, len(items)))
+        workers = max(1, min(self.client.effective_concurrency(self.client.options), len(items)))
         try:
             self.client.prefetch(items)
         except CampaignError:
@@ -218,22 +219,48 @@ def run_state_module(module):
     _require_requests(module)
     bulk = module.params.get('campaigns') is not None
     try:
-        provider_cls, options = _connection(module)
-        items = _state_items(module.params, provider_cls, options, bulk)
-        provider_cls.validate(options, needs_write=not module.check_mode)
-        converger = Converger(_client(provider_cls, options), check_mode=module.check_mode,
-                              wait=module.params['wait'], wait_timeout=module.params['wait_timeout'])
+        groups = _state_groups(module, bulk)
         if not bulk:
-            result = converger.converge(items[0])
+            result = groups[0].converger.converge(groups[0].items[0])
     except CampaignError as exc:
         module.fail_json(msg=exc.message, **_failure_details(exc))
     except Exception as exc:  # pylint: disable=broad-except
         module.fail_json(msg=unexpected(exc))
     if bulk:
-        _exit_bulk(module, converger.converge_all(items))
+        _exit_bulk(module, converge_groups(groups))
     if not module._diff:
         result.pop('diff')
     module.exit_json(**result)
+
+
+class Group:
+    """The campaigns of one provider in a run: their positions in the task's list, their items
+    and the converger (one client, one HTTP session, the account's limits) that serves them."""
+
+    def __init__(self, name, converger, indices, items):
+        self.name = name
+        self.converger = converger
+        self.indices = indices
+        self.items = items
+
+
+def converge_groups(groups):
+    """Converge every provider's campaigns side by side, since each vendor's limits are its own;
+    one result per campaign, in the order of the task's list."""
+    results = {}
+    with ThreadPoolExecutor(max_workers=len(groups)) as pool:
+        runs = [(group, pool.submit(group.converger.converge_all, group.items)) for group in groups]
+        for group, run in runs:
+            try:
+                group_results = run.result()
+            except Exception as exc:  # pylint: disable=broad-except
+                # Only a bug gets here; the other providers' results must still be reported.
+                group_results = [dict(changed=False, failed=True, msg=unexpected(exc), actions=[], campaign_id=item['campaign_id'])
+                                 for item in group.items]
+            for index, result in zip(group.indices, group_results):
+                result['provider'] = group.name
+                results[index] = result
+    return [results[index] for index in sorted(results)]
 
 
 def _exit_bulk(module, results):
@@ -297,26 +324,99 @@ def _client(provider_cls, options):
     http = HttpClient(timeout=options['timeout'], validate_certs=options['validate_certs'], ca_path=options.get('ca_path'),
                       limiter=provider_cls.limiter(options), retry=RetryPolicy(retries=options['retries']), pool_size=concurrency,
                       throttled=provider_cls.is_throttled)
-    client = provider_cls(http, options)
-    client.concurrency = concurrency
-    return client
+    return provider_cls(http, options)
 
 
-def _state_items(params, provider_cls, options, bulk):
-    """One dict per campaign with its id, desired state and per-campaign options, validated."""
-    if bulk:
-        raw_items = params['campaigns']
-        if not raw_items:
-            raise ValidationError('campaigns is empty: list at least one campaign')
-    else:
-        raw_items = [dict(campaign_id=params['campaign_id'])]
-    items = [_item(raw, params, provider_cls, options) for raw in raw_items]
-    _refuse_duplicates(items)
-    return items
+def _state_groups(module, bulk):
+    """Validate the whole task before any request: every campaign, every provider's connection
+    and credentials. Return one ``Group`` per provider, in order of first appearance."""
+    params = module.params
+    # Register secrets before anything can fail, so no failure can show them.
+    module.no_log_values.update(secret_values(params))
+    groups = items_by_provider(params, bulk, on_secrets=module.no_log_values.update)
+    for provider_cls, options, _indices, _items in groups:
+        provider_cls.validate(options, needs_write=not module.check_mode)
+    return [Group(provider_cls.name, Converger(_client(provider_cls, options), check_mode=module.check_mode,
+                                               wait=params['wait'], wait_timeout=params['wait_timeout']), indices, items)
+            for provider_cls, options, indices, items in groups]
+
+
+def items_by_provider(params, bulk, on_secrets=None):
+    """``(provider class, its connection options, positions in the task's list, validated
+    items)`` per provider of the task; ``on_secrets`` gets the secrets each provider resolves."""
+    raw_items = _raw_items(params, bulk)
+    names = _provider_names(params, raw_items)
+    _refuse_unclaimed_options(params, names)
+    groups = []
+    for name in names:
+        provider_cls = PROVIDERS[name]
+        options = resolve_connection(scoped_params(params, provider_cls), provider_cls)
+        if on_secrets:
+            on_secrets(secret_values(options))
+        indices = [index for index, raw in enumerate(raw_items) if _provider_of(raw, params) == name]
+        groups.append((provider_cls, options, indices, [_item(raw_items[index], params, provider_cls, options) for index in indices]))
+    _refuse_duplicates([(provider_cls.name, item) for provider_cls, _options, _indices, items in groups for item in items])
+    return groups
+
+
+def _raw_items(params, bulk):
+    if not bulk:
+        return [dict(campaign_id=params['campaign_id'])]
+    if not params['campaigns']:
+        raise ValidationError('campaigns is empty: list at least one campaign')
+    return params['campaigns']
+
+
+def _provider_of(raw, params):
+    return raw.get('provider') or params.get('provider')
+
+
+def _provider_names(params, raw_items):
+    names = []
+    for raw in raw_items:
+        name = _provider_of(raw, params)
+        if name is None:
+            raise ValidationError('campaign {0}: provider is required (set provider, or provider in every campaigns item)'.format(
+                raw.get('campaign_id')))
+        if name not in names:
+            names.append(name)
+    return names
+
+
+def _refuse_unclaimed_options(params, names):
+    """Without a task-level provider, a connection option would have no provider to belong to,
+    and a campaign option must belong to the provider of at least one campaign."""
+    if params.get('provider') is not None:
+        return
+    connection = [name for name in PROVIDER_SPECIFIC_OPTIONS if name not in ITEM_OPTIONS and params.get(name) is not None]
+    if connection:
+        examples = ', '.join(env_name(PROVIDERS[name], PROVIDERS[name].read_credentials[0][-1]) for name in names[:2])
+        raise ValidationError(
+            'set provider to use {0}: endpoint and credential options set on the task belong to the task\'s provider; the '
+            'campaigns of other providers take theirs from environment variables such as {1}'.format(', '.join(connection), examples))
+    for name in ITEM_OPTIONS:
+        if params.get(name) is not None and not any(name in PROVIDERS[provider].own_options for provider in names):
+            raise ValidationError('option {0} applies to none of the providers of campaigns ({1})'.format(name, ', '.join(names)))
+
+
+def scoped_params(params, provider_cls):
+    """The task's options as they apply to one provider of the run. The endpoint and credential
+    options belong to the task's own ``provider``; any other provider reads its own from the
+    environment (as AWX credentials inject them), so its options keep only what every
+    provider shares and the campaign options it understands."""
+    if provider_cls.name == params.get('provider'):
+        return params
+    scoped = dict(params, provider=provider_cls.name)
+    for name in PROVIDER_SPECIFIC_OPTIONS:
+        if name not in ITEM_OPTIONS or name not in provider_cls.own_options:
+            scoped[name] = None
+    if scoped.get('concurrency') is not None:
+        scoped['concurrency'] = min(scoped['concurrency'], provider_cls.max_concurrency)
+    return scoped
 
 
 def _item(raw, params, provider_cls, options):
-    foreign = sorted(name for name in ITEM_OPTIONS if raw.get(name) is not None and name not in provider_cls.own_options)
+    foreign = sorted(foreign_options(raw, provider_cls, ITEM_OPTIONS))
     if foreign:
         raise ValidationError('campaign {0}: option {1} cannot be used with provider={2}'.format(
             raw.get('campaign_id'), ', '.join(foreign), provider_cls.name))
@@ -332,12 +432,12 @@ def _item(raw, params, provider_cls, options):
     return item
 
 
-def _refuse_duplicates(items):
+def _refuse_duplicates(provider_items):
     seen = set()
-    for item in items:
-        key = (item['campaign_id'], item.get('vdn_id'))
+    for name, item in provider_items:
+        key = (name, item['campaign_id'], item.get('vdn_id'))
         if key in seen:
-            raise ValidationError('campaign {0} is listed twice in campaigns; list each campaign once'.format(item['campaign_id']))
+            raise ValidationError('{0} campaign {1} is listed twice in campaigns; list each campaign once'.format(name, item['campaign_id']))
         seen.add(key)
 
 

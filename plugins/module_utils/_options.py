@@ -23,8 +23,10 @@ from ansible.module_utils.six.moves.urllib.parse import urlsplit
 
 from ansible_collections.campaignops.campaigns.plugins.module_utils._errors import ValidationError
 
+PROVIDER_NAMES = ['voltmx', 'isales', 'ocamba', 'wolkvox', '8x8']
+
 CONNECTION_ARGUMENT_SPEC = dict(
-    provider=dict(type='str', required=True, choices=['voltmx', 'isales', 'ocamba', 'wolkvox', '8x8']),
+    provider=dict(type='str', required=True, choices=PROVIDER_NAMES),
     api_url=dict(type='str'),
     server=dict(type='str'),
     platform=dict(type='str'),
@@ -101,9 +103,13 @@ def resolve_connection(params, provider_cls, environ=None):
     return options
 
 
+def foreign_options(values, provider_cls, names=PROVIDER_SPECIFIC_OPTIONS):
+    """The options among ``names`` that are set in ``values`` but belong to other providers."""
+    return [name for name in names if values.get(name) is not None and name not in provider_cls.own_options]
+
+
 def _refuse_foreign_options(params, provider_cls):
-    foreign = [name for name in PROVIDER_SPECIFIC_OPTIONS
-               if params.get(name) is not None and name not in provider_cls.own_options]
+    foreign = foreign_options(params, provider_cls)
     if foreign:
         raise ValidationError(
             'option{0} {1} cannot be used with provider={2}; {2} accepts: {3}'.format(

@@ -19,7 +19,7 @@ description:
     V(running) is the target, because a running dialer calls real customers.
   - A transition the vendor does not allow fails before any write, naming the current state, the
     desired state and what the vendor allows from there.
-  - Several campaigns of one provider account can be converged in one task with O(campaigns).
+  - Many campaigns, of one provider or of several, can be converged in one task with O(campaigns).
 author:
   - campaignops engineers (@campaignops)
 requirements:
@@ -40,6 +40,9 @@ attributes:
   platform:
     platforms: posix
 options:
+  provider:
+    # The description comes from the connection fragment; here each item of campaigns may name its own.
+    required: false
   campaign_id:
     description:
       - The vendor's id of the campaign.
@@ -57,12 +60,26 @@ options:
     choices: [running, paused, purged, stopped]
   campaigns:
     description:
-      - Converge several campaigns of the same provider account in one task, concurrently within the
-        vendor's limits. Results come back in RV(results) in the same order.
+      - Converge several campaigns in one task, concurrently within each vendor's limits. Results come back in
+        RV(results) in the same order.
+      - The items may belong to several providers (see C(provider) below); each provider's campaigns are
+        converged side by side with the others', over one HTTP session per provider.
+      - The endpoint and credential options of the task (O(api_url), O(token), O(platform) and so on) configure
+        O(provider) only. Items of another provider take that provider's endpoint and credentials from its
+        environment variables (see each option), as the collection's AWX credential types inject them.
+        O(validate_certs), O(ca_path), O(timeout), O(retries) and O(concurrency) apply to every provider, the
+        last up to each provider's maximum.
       - Mutually exclusive with O(campaign_id).
     type: list
     elements: dict
     suboptions:
+      provider:
+        description:
+          - The vendor platform of this campaign; defaults to O(provider).
+          - For a provider other than O(provider), the endpoint and credentials come from that provider's environment
+            variables, for example E(OCAMBA_TOKEN) or E(WOLKVOX_SERVER) and E(WOLKVOX_TOKEN).
+        type: str
+        choices: [voltmx, isales, ocamba, wolkvox, 8x8]
       campaign_id:
         description: The vendor's id of the campaign.
         type: str
@@ -72,7 +89,7 @@ options:
         type: str
         choices: [running, paused, purged, stopped]
       vdn_id:
-        description: Huawei iSales VDN of this campaign; defaults to O(vdn_id).
+        description: Huawei iSales VDN of this campaign; defaults to O(vdn_id), else E(ISALES_VDN_ID).
         type: int
       campaign_type:
         description: Wolkvox campaign type of this campaign; defaults to O(campaign_type).
@@ -84,6 +101,7 @@ options:
   campaign_type:
     description:
       - Wolkvox only. The campaign type sent with start and stop calls.
+      - Without O(provider), the default for the Wolkvox items of O(campaigns).
       - When omitted, it is taken from the campaign's row in the Wolkvox campaign list. When given and the
         list disagrees, the task fails before writing.
     type: str
@@ -91,6 +109,7 @@ options:
   reason:
     description:
       - Ocamba only. The reason recorded with a pause or cancel.
+      - Without O(provider), the default for the Ocamba items of O(campaigns).
       - Defaults to a note that Ansible made the change.
     type: str
   wait:
@@ -148,6 +167,23 @@ EXAMPLES = r'''
       - campaign_id: "4003"
         state: running
 
+- name: Pause a season's campaigns on three vendors in one task (credentials from the environment, as AWX injects them)
+  campaignops.campaigns.campaign_state:
+    state: paused
+    campaigns:
+      - {provider: ocamba, campaign_id: "4711"}
+      - {provider: wolkvox, campaign_id: "4001"}
+      - {provider: 8x8, campaign_id: "6561"}
+      - {provider: 8x8, campaign_id: "6562", state: purged}
+  environment:
+    OCAMBA_TOKEN: "{{ ocamba_token }}"
+    WOLKVOX_SERVER: "0032"
+    WOLKVOX_TOKEN: "{{ wolkvox_token }}"
+    EIGHTBYEIGHT_PLATFORM: na12
+    EIGHTBYEIGHT_USERNAME: "{{ eight_by_eight_tenant }}"
+    EIGHTBYEIGHT_DATA_TOKEN: "{{ eight_by_eight_data_token }}"
+    EIGHTBYEIGHT_ACTION_TOKEN: "{{ eight_by_eight_action_token }}"
+
 - name: Set provider and credentials once for a whole play
   module_defaults:
     group/campaignops.campaigns.campaigns:
@@ -199,7 +235,7 @@ actions:
   sample: [pause, purge]
 results:
   description: One result per item of O(campaigns), in the same order, each with RV(campaign), RV(previous_state),
-    RV(actions), C(changed), C(campaign_id) and, for an item that failed, C(failed) and C(msg).
+    RV(actions), C(changed), C(campaign_id), C(provider) and, for an item that failed, C(failed) and C(msg).
   returned: always, bulk form
   type: list
   elements: dict
@@ -213,7 +249,7 @@ diff:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.campaignops.campaigns.plugins.module_utils._engine import run_state_module
-from ansible_collections.campaignops.campaigns.plugins.module_utils._options import CONNECTION_ARGUMENT_SPEC, STATE_OPTION_SPEC
+from ansible_collections.campaignops.campaigns.plugins.module_utils._options import CONNECTION_ARGUMENT_SPEC, PROVIDER_NAMES, STATE_OPTION_SPEC
 
 STATES = ['running', 'paused', 'purged', 'stopped']
 
@@ -223,6 +259,7 @@ def main():
         campaign_id=dict(type='str'),
         state=dict(type='str', choices=STATES),
         campaigns=dict(type='list', elements='dict', options=dict(
+            provider=dict(type='str', choices=PROVIDER_NAMES),
             campaign_id=dict(type='str', required=True),
             state=dict(type='str', choices=STATES),
             vdn_id=dict(type='int'),
@@ -234,11 +271,13 @@ def main():
     )
     argument_spec.update(CONNECTION_ARGUMENT_SPEC)
     argument_spec.update(STATE_OPTION_SPEC)
+    # With campaigns, each item may name its own provider.
+    argument_spec['provider'] = dict(argument_spec['provider'], required=False)
     module = AnsibleModule(
         argument_spec=argument_spec,
         required_one_of=[('campaign_id', 'campaigns')],
         mutually_exclusive=[('campaign_id', 'campaigns')],
-        required_by={'campaign_id': 'state'},
+        required_by={'campaign_id': ['state', 'provider']},
         supports_check_mode=True,
     )
     run_state_module(module)

@@ -358,3 +358,37 @@ def test_wolkvox_bulk_reads_the_list_once(sim, playbook):
     log = sim.requests('wolkvox')
     assert [entry['method'] for entry in log].count('GET') == 1
     assert sorted(entry['query']['campaign_id'] for entry in log if entry['write']) == ['401', '403']
+
+
+def every_vendor_environment(url, leave_out=()):
+    env = {}
+    for provider in PROVIDERS:
+        if provider not in leave_out:
+            env.update(environment(provider, url))
+    return env
+
+
+def test_bulk_across_every_vendor_in_one_task_then_idempotent(sim, playbook):
+    campaigns = [{'provider': provider, 'campaign_id': MOVES[provider][0], 'state': MOVES[provider][2]} for provider in PROVIDERS]
+    task = {'campaignops.campaigns.campaign_state': {'state': 'paused', 'campaigns': campaigns}}
+    run = playbook.run_tasks([task], env=every_vendor_environment(sim.url), verbosity=3)
+    assert run.rc == 0, run.output
+    results = run[0]['results']
+    assert [(item['provider'], item['campaign_id'], item['actions']) for item in results] == [
+        (provider, MOVES[provider][0], MOVES[provider][3]) for provider in PROVIDERS]
+    for provider in PROVIDERS:
+        assert len(sim.writes(provider)) == 1, (provider, sim.writes(provider))
+    assert not [secret for secret in secrets() if secret in run.output]
+    sim.clear_log()
+    again = playbook.run_tasks([task], env=every_vendor_environment(sim.url))
+    assert again.rc == 0 and again[0]['changed'] is False, again.output
+    assert sim.writes() == []
+
+
+def test_bulk_across_vendors_with_one_missing_credential_fails_before_any_request(sim, playbook):
+    campaigns = [{'provider': provider, 'campaign_id': MOVES[provider][0], 'state': MOVES[provider][2]} for provider in PROVIDERS]
+    run = playbook.run_tasks([{'campaignops.campaigns.campaign_state': {'campaigns': campaigns}}],
+                             env=every_vendor_environment(sim.url, leave_out=('wolkvox',)))
+    assert run[0]['failed'] is True
+    assert 'provider=wolkvox needs credentials' in run[0]['msg'] and 'WOLKVOX_TOKEN' in run[0]['msg']
+    assert sim.requests() == []

@@ -401,9 +401,12 @@ def state_params(provider, campaigns, state='paused', **values):
     return params
 
 
+def build_groups(provider, campaigns, **values):
+    return _engine.items_by_provider(state_params(provider, campaigns, **values), bulk=True)
+
+
 def build_items(provider, campaigns, **values):
-    params = state_params(provider, campaigns, **values)
-    return _engine._state_items(params, PROVIDERS[provider], params, bulk=True)
+    return [item for _cls, _options, _indices, items in build_groups(provider, campaigns, **values) for item in items]
 
 
 def test_bulk_duplicate_ids_are_refused():
@@ -439,6 +442,77 @@ def test_bulk_empty_list_is_refused():
 def test_bulk_item_without_any_state_is_refused():
     with pytest.raises(ValidationError, match='campaign 7: state is required'):
         build_items('ocamba', [dict(campaign_id='7')], state=None)
+
+
+def test_bulk_groups_by_provider_in_order_of_first_appearance(monkeypatch):
+    monkeypatch.setenv('WOLKVOX_SERVER', '0032')
+    groups = build_groups(None, [dict(campaign_id='1', provider='ocamba'), dict(campaign_id='4001', provider='wolkvox'),
+                                 dict(campaign_id='2', provider='ocamba')])
+    assert [(cls.name, indices, [i['campaign_id'] for i in items]) for cls, _options, indices, items in groups] == [
+        ('ocamba', [0, 2], ['1', '2']), ('wolkvox', [1], ['4001'])]
+
+
+def test_bulk_other_provider_reads_its_connection_from_the_environment_only(monkeypatch):
+    monkeypatch.setenv('WOLKVOX_SERVER', '0032')
+    monkeypatch.setenv('WOLKVOX_TOKEN', 'env-wv-token')
+    monkeypatch.setenv('OCAMBA_TOKEN', 'env-oc-token')
+    groups = build_groups('ocamba', [dict(campaign_id='1'), dict(campaign_id='4001', provider='wolkvox')],
+                          token='task-token', timeout=7.0, concurrency=16)
+    options = dict((cls.name, options) for cls, options, _indices, _items in groups)
+    assert (options['ocamba']['token'], options['ocamba']['concurrency']) == ('task-token', 16)
+    assert (options['wolkvox']['token'], options['wolkvox']['server']) == ('env-wv-token', '0032')
+    # Shared options apply to every provider, within what each allows.
+    assert (options['wolkvox']['timeout'], options['wolkvox']['concurrency']) == (7.0, 2)
+
+
+def test_bulk_campaign_options_without_task_provider_go_to_the_items_that_take_them(monkeypatch):
+    monkeypatch.setenv('WOLKVOX_SERVER', '0032')
+    items = build_items(None, [dict(campaign_id='1', provider='ocamba'), dict(campaign_id='4001', provider='wolkvox')],
+                        reason='season end', campaign_type='predictive')
+    assert [(i['campaign_id'], i['reason'], i['campaign_type']) for i in items] == [
+        ('1', 'season end', None), ('4001', None, 'predictive')]
+
+
+def test_bulk_campaign_option_no_provider_of_the_run_takes_is_refused():
+    with pytest.raises(ValidationError, match=r'option vdn_id applies to none of the providers of campaigns \(ocamba\)'):
+        build_items(None, [dict(campaign_id='1', provider='ocamba')], vdn_id=3)
+
+
+def test_bulk_same_id_on_two_providers_is_allowed(monkeypatch):
+    monkeypatch.setenv('WOLKVOX_SERVER', '0032')
+    items = build_items('ocamba', [dict(campaign_id='7'), dict(campaign_id='7', provider='wolkvox')])
+    assert [i['campaign_id'] for i in items] == ['7', '7']
+
+
+def test_groups_converge_side_by_side_and_results_keep_the_task_order():
+    # Each group waits for the other at a barrier, which only works if they run at the same time.
+    barrier = threading.Barrier(2, timeout=10)
+
+    class Meets:
+        def converge_all(self, items):
+            barrier.wait()
+            return [dict(campaign_id=item['campaign_id'], changed=True) for item in items]
+
+    groups = [_engine.Group('ocamba', Meets(), [0, 2], [dict(campaign_id='1'), dict(campaign_id='2')]),
+              _engine.Group('wolkvox', Meets(), [1], [dict(campaign_id='4001')])]
+    results = _engine.converge_groups(groups)
+    assert [(r['provider'], r['campaign_id'], r.get('failed')) for r in results] == [
+        ('ocamba', '1', None), ('wolkvox', '4001', None), ('ocamba', '2', None)]
+
+
+def test_a_group_that_breaks_still_leaves_the_others_results():
+    class Broken:
+        def converge_all(self, items):
+            raise KeyError('surprise')
+
+    class Fine:
+        def converge_all(self, items):
+            return [dict(campaign_id=item['campaign_id'], changed=True, actions=['pause']) for item in items]
+
+    results = _engine.converge_groups([_engine.Group('ocamba', Broken(), [0], [dict(campaign_id='1')]),
+                                       _engine.Group('8x8', Fine(), [1], [dict(campaign_id='6561')])])
+    assert results[0]['failed'] is True and 'this is a bug' in results[0]['msg']
+    assert results[1] == dict(campaign_id='6561', changed=True, actions=['pause'], provider='8x8')
 
 
 def test_refused_write_is_not_counted_when_someone_else_made_the_change(eight, rsps, sent):

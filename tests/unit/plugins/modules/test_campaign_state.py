@@ -277,7 +277,7 @@ def test_bulk_failure_of_one_item_fails_the_task_but_converges_the_others(run_mo
 
 def test_bulk_duplicate_ids_fail_before_any_request(run_module, rsps, sent):
     result = run_module(campaign_state.main, dict(OCAMBA_ARGS, state='paused', campaigns=[dict(campaign_id='1'), dict(campaign_id='1')]))
-    assert result['msg'] == 'campaign 1 is listed twice in campaigns; list each campaign once'
+    assert result['msg'] == 'ocamba campaign 1 is listed twice in campaigns; list each campaign once'
     assert sent() == []
 
 
@@ -288,6 +288,61 @@ def test_bulk_check_mode_reads_only(run_module, rsps, sent):
                         check_mode=True)
     assert [r['actions'] for r in result['results']] == [[], ['pause', 'resume']]
     assert sorted(sent()) == [('GET', OCAMBA + '1'), ('GET', OCAMBA + '2')]
+
+
+def test_bulk_across_providers_converges_each_with_its_own_credentials(run_module, rsps, sent, monkeypatch, assert_no_secret):
+    # The task's own token is Ocamba's; Wolkvox takes its server and token from the environment.
+    monkeypatch.setenv('WOLKVOX_TOKEN', 'env-wv-s3cret')
+    monkeypatch.setenv('WOLKVOX_SERVER', '0032')
+    monkeypatch.setenv('OCAMBA_TOKEN', 'not-the-task-token')
+    rsps.add(responses.GET, OCAMBA + '1', json=ocamba_record('1', 'running'))
+    rsps.add(responses.POST, OCAMBA + '1/pause', status=204)
+    rows = [{'campaign_id': '4001', 'type_campaign': 'preview', 'status': 'Started'}]
+    rsps.add(responses.GET, WOLKVOX_LIST, json={'code': 200, 'error': None, 'msg': 'ok', 'data': rows})
+    rsps.add(responses.PUT, WOLKVOX_STOP.format('4001'), json={'code': 202, 'error': None, 'msg': 'ok'})
+    result = run_module(campaign_state.main, dict(OCAMBA_ARGS, state='paused', reason='season end', campaigns=[
+        dict(campaign_id='4001', provider='wolkvox'), dict(campaign_id='1')]))
+    assert [(r['provider'], r['campaign_id'], r['actions']) for r in result['results']] == [
+        ('wolkvox', '4001', ['stop']), ('ocamba', '1', ['pause'])]
+    assert sorted(sent()) == sorted([('GET', OCAMBA + '1'), ('POST', OCAMBA + '1/pause'), ('GET', WOLKVOX_LIST),
+                                     ('PUT', WOLKVOX_STOP.format('4001'))])
+    headers = dict((call.request.url, call.request.headers) for call in rsps.calls)
+    assert headers[OCAMBA + '1/pause']['Authorization'] == 'Bearer oc-s3cret-token'
+    assert headers[WOLKVOX_LIST]['wolkvox-token'] == 'env-wv-s3cret'
+    assert_no_secret(result, 'env-wv-s3cret')
+    assert_no_secret(result, 'oc-s3cret-token')
+
+
+def test_bulk_without_task_provider_needs_one_per_item(run_module, rsps, sent):
+    result = run_module(campaign_state.main, dict(state='paused', campaigns=[dict(campaign_id='1', provider='ocamba'),
+                                                                             dict(campaign_id='2')]))
+    assert result['msg'] == 'campaign 2: provider is required (set provider, or provider in every campaigns item)'
+    assert sent() == []
+
+
+def test_single_form_needs_the_task_provider(run_module, rsps, sent):
+    result = run_module(campaign_state.main, dict(campaign_id='1', state='paused'))
+    assert result['failed'] is True
+    assert 'provider' in result['msg']
+    assert sent() == []
+
+
+def test_bulk_missing_credentials_of_a_later_provider_fail_before_any_request(run_module, rsps, sent, monkeypatch):
+    monkeypatch.delenv('WOLKVOX_TOKEN', raising=False)
+    monkeypatch.setenv('WOLKVOX_SERVER', '0032')
+    result = run_module(campaign_state.main, dict(OCAMBA_ARGS, state='paused', campaigns=[
+        dict(campaign_id='1'), dict(campaign_id='4001', provider='wolkvox')]))
+    assert result['msg'] == 'provider=wolkvox needs credentials: set token (WOLKVOX_TOKEN)'
+    assert sent() == []
+
+
+def test_bulk_connection_option_without_task_provider_is_refused(run_module, rsps, sent):
+    result = run_module(campaign_state.main, dict(token='oc-s3cret-token', state='paused', campaigns=[
+        dict(campaign_id='1', provider='ocamba'), dict(campaign_id='4001', provider='wolkvox')]))
+    assert result['msg'].startswith("set provider to use token: endpoint and credential options set on the task belong to the task's provider")
+    assert 'OCAMBA_TOKEN, WOLKVOX_TOKEN' in result['msg']
+    assert 'oc-s3cret-token' not in str(result)
+    assert sent() == []
 
 
 # ----- secrets ------------------------------------------------------------------------------------
