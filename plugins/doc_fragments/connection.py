@@ -93,6 +93,8 @@ options:
   ca_path:
     description:
       - A CA bundle file used to verify the vendor's TLS certificate, for servers with a private CA.
+      - If not set, the environment variable E(VOLTMX_CA_PATH), E(ISALES_CA_PATH), E(OCAMBA_CA_PATH),
+        E(WOLKVOX_CA_PATH) or E(EIGHTBYEIGHT_CA_PATH) of the selected provider is used.
     type: path
   timeout:
     description:
@@ -117,7 +119,8 @@ options:
     type: int
 notes:
   - Options that belong to another provider than O(provider) are refused, so a task cannot silently ignore them.
-    Environment variables are read only for the selected provider.
+    Environment variables are read only for the selected provider (and, in a M(campaignops.campaigns.campaign_state)
+    task whose C(campaigns) name other providers, for those providers).
   - Secrets given as options or read from the environment are never shown in results or messages.
 seealso:
   - name: Vendor guides

@@ -350,7 +350,8 @@ def items_by_provider(params, bulk, on_secrets=None):
     groups = []
     for name in names:
         provider_cls = PROVIDERS[name]
-        options = resolve_connection(scoped_params(params, provider_cls), provider_cls)
+        options = resolve_connection(scoped_params(params, provider_cls, names), provider_cls)
+        options['environment_only'] = name != params.get('provider')
         if on_secrets:
             on_secrets(secret_values(options))
         indices = [index for index, raw in enumerate(raw_items) if _provider_of(raw, params) == name]
@@ -383,35 +384,54 @@ def _provider_names(params, raw_items):
     return names
 
 
+def _taken_by(option, names):
+    return any(option in PROVIDERS[name].own_options for name in names)
+
+
 def _refuse_unclaimed_options(params, names):
-    """Without a task-level provider, a connection option would have no provider to belong to,
-    and a campaign option must belong to the provider of at least one campaign."""
-    if params.get('provider') is not None:
+    """Endpoint and credential options set on the task configure the task's provider; when no
+    campaign is on that provider (or there is none) they would be ignored, and a campaign would
+    go to an endpoint the task did not mean. A campaign option must suit some campaign."""
+    task_provider = params.get('provider')
+    if task_provider in names:
         return
     connection = [name for name in PROVIDER_SPECIFIC_OPTIONS if name not in ITEM_OPTIONS and params.get(name) is not None]
     if connection:
+        listed = ', '.join(connection)
+        if task_provider is None:
+            problem = 'set provider to use {0}'.format(listed)
+        else:
+            problem = '{0} configure provider={1}, which none of the campaigns is on: remove them, or set provider to their vendor'.format(
+                listed, task_provider)
         examples = ', '.join(env_name(PROVIDERS[name], PROVIDERS[name].read_credentials[0][-1]) for name in names[:2])
-        raise ValidationError(
-            'set provider to use {0}: endpoint and credential options set on the task belong to the task\'s provider; the '
-            'campaigns of other providers take theirs from environment variables such as {1}'.format(', '.join(connection), examples))
+        raise ValidationError('{0}. Endpoint and credential options set on the task belong to the task\'s provider; the campaigns '
+                              'of other providers take theirs from environment variables such as {1}'.format(problem, examples))
     for name in ITEM_OPTIONS:
-        if params.get(name) is not None and not any(name in PROVIDERS[provider].own_options for provider in names):
+        if params.get(name) is not None and not _taken_by(name, names):
             raise ValidationError('option {0} applies to none of the providers of campaigns ({1})'.format(name, ', '.join(names)))
 
 
-def scoped_params(params, provider_cls):
-    """The task's options as they apply to one provider of the run. The endpoint and credential
-    options belong to the task's own ``provider``; any other provider reads its own from the
-    environment (as AWX credentials inject them), so its options keep only what every
-    provider shares and the campaign options it understands."""
-    if provider_cls.name == params.get('provider'):
-        return params
+def scoped_params(params, provider_cls, names):
+    """The task's options as they apply to one provider of the run.
+
+    The endpoint and credential options, ``validate_certs`` and ``ca_path`` belong to the task's
+    own ``provider``; any other provider reads its endpoint, credentials and CA from the
+    environment (as AWX credentials inject them) and always verifies certificates. A campaign
+    option (``reason``, say) is the default of the campaigns whose provider takes it."""
+    own_provider = provider_cls.name == params.get('provider')
     scoped = dict(params, provider=provider_cls.name)
     for name in PROVIDER_SPECIFIC_OPTIONS:
-        if name not in ITEM_OPTIONS or name not in provider_cls.own_options:
+        if name in ITEM_OPTIONS:
+            if name not in provider_cls.own_options and (not own_provider or _taken_by(name, names)):
+                scoped[name] = None
+        elif not own_provider:
             scoped[name] = None
-    if scoped.get('concurrency') is not None:
-        scoped['concurrency'] = min(scoped['concurrency'], provider_cls.max_concurrency)
+    if not own_provider:
+        scoped.update(validate_certs=True, ca_path=None)
+        if scoped.get('concurrency') is not None:
+            # Where concurrency is the vendor's own limit (Wolkvox), only the task's provider may raise it.
+            ceiling = provider_cls.concurrency if provider_cls.concurrency_is_account_limit else provider_cls.max_concurrency
+            scoped['concurrency'] = min(scoped['concurrency'], ceiling)
     return scoped
 
 

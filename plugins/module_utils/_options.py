@@ -61,7 +61,7 @@ PROVIDER_SPECIFIC_OPTIONS = ('api_url', 'server', 'platform', 'token', 'username
 
 # Options whose value may come from "<ENV_PREFIX>_<OPTION>" in the environment.
 ENV_BOUND_OPTIONS = ('api_url', 'server', 'platform', 'token', 'username', 'password', 'data_token',
-                     'action_token', 'access_key', 'secret_key', 'vdn_id')
+                     'action_token', 'access_key', 'secret_key', 'vdn_id', 'ca_path')
 
 SECRET_OPTIONS = tuple(name for name, spec in CONNECTION_ARGUMENT_SPEC.items() if spec.get('no_log'))
 CREDENTIAL_OPTIONS = SECRET_OPTIONS + ('username', 'access_key')
@@ -87,7 +87,7 @@ def resolve_connection(params, provider_cls, environ=None):
     options = dict((name, params.get(name)) for name in CONNECTION_ARGUMENT_SPEC)
     options.update((name, params.get(name)) for name in STATE_OPTION_SPEC)
     for name in ENV_BOUND_OPTIONS:
-        if options.get(name) is None and name in provider_cls.own_options:
+        if options.get(name) is None and (name in provider_cls.own_options or name not in PROVIDER_SPECIFIC_OPTIONS):
             value = environ.get(env_name(provider_cls, name))
             if value not in (None, ''):
                 options[name] = value
@@ -144,6 +144,10 @@ def require_credentials(options, provider_cls, methods):
     for method in methods:
         if all(options.get(name) for name in method):
             return method
+    if options.get('environment_only'):
+        alternatives = ' or '.join(' and '.join(env_name(provider_cls, name) for name in method) for method in methods)
+        raise ValidationError('provider={0} needs credentials: set {1} in the environment (the task\'s own credential options '
+                              'configure its provider only)'.format(provider_cls.name, alternatives))
     alternatives = ' or '.join(
         ' and '.join('{0} ({1})'.format(name, env_name(provider_cls, name)) for name in method) for method in methods)
     raise ValidationError('provider={0} needs credentials: set {1}'.format(provider_cls.name, alternatives))

@@ -64,11 +64,14 @@ options:
         RV(results) in the same order.
       - The items may belong to several providers (see C(provider) below); each provider's campaigns are
         converged side by side with the others', over one HTTP session per provider.
-      - The endpoint and credential options of the task (O(api_url), O(token), O(platform) and so on) configure
-        O(provider) only. Items of another provider take that provider's endpoint and credentials from its
-        environment variables (see each option), as the collection's AWX credential types inject them.
-        O(validate_certs), O(ca_path), O(timeout), O(retries) and O(concurrency) apply to every provider, the
-        last up to each provider's maximum.
+      - The endpoint and credential options of the task (O(api_url), O(token), O(platform) and so on), O(validate_certs)
+        and O(ca_path) configure O(provider) only, and are refused when no item is on O(provider). Items of another
+        provider take that provider's endpoint, credentials and CA bundle from its environment variables (see each
+        option), as the collection's AWX credential types inject them, and always have their certificates verified.
+      - O(timeout), O(retries), O(wait) and O(concurrency) apply to every provider; O(concurrency) up to each
+        provider's maximum, and for Wolkvox, whose limit is per token, only up to its default of V(1) unless Wolkvox
+        is O(provider).
+      - O(vdn_id), O(campaign_type) and O(reason) set on the task are the defaults of the items whose provider takes them.
       - Mutually exclusive with O(campaign_id).
     type: list
     elements: dict
@@ -101,7 +104,6 @@ options:
   campaign_type:
     description:
       - Wolkvox only. The campaign type sent with start and stop calls.
-      - Without O(provider), the default for the Wolkvox items of O(campaigns).
       - When omitted, it is taken from the campaign's row in the Wolkvox campaign list. When given and the
         list disagrees, the task fails before writing.
     type: str
@@ -109,7 +111,6 @@ options:
   reason:
     description:
       - Ocamba only. The reason recorded with a pause or cancel.
-      - Without O(provider), the default for the Ocamba items of O(campaigns).
       - Defaults to a note that Ansible made the change.
     type: str
   wait:

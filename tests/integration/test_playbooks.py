@@ -390,5 +390,5 @@ def test_bulk_across_vendors_with_one_missing_credential_fails_before_any_reques
     run = playbook.run_tasks([{'campaignops.campaigns.campaign_state': {'campaigns': campaigns}}],
                              env=every_vendor_environment(sim.url, leave_out=('wolkvox',)))
     assert run[0]['failed'] is True
-    assert 'provider=wolkvox needs credentials' in run[0]['msg'] and 'WOLKVOX_TOKEN' in run[0]['msg']
+    assert 'provider=wolkvox needs credentials: set WOLKVOX_TOKEN in the environment' in run[0]['msg']
     assert sim.requests() == []

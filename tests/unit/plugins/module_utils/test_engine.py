@@ -452,17 +452,36 @@ def test_bulk_groups_by_provider_in_order_of_first_appearance(monkeypatch):
         ('ocamba', [0, 2], ['1', '2']), ('wolkvox', [1], ['4001'])]
 
 
-def test_bulk_other_provider_reads_its_connection_from_the_environment_only(monkeypatch):
+def test_bulk_other_provider_reads_its_connection_from_the_environment_only(monkeypatch, tmp_path):
+    bundle = tmp_path / 'wolkvox-ca.pem'
+    bundle.write_text(u'not read here')
     monkeypatch.setenv('WOLKVOX_SERVER', '0032')
     monkeypatch.setenv('WOLKVOX_TOKEN', 'env-wv-token')
+    monkeypatch.setenv('WOLKVOX_CA_PATH', str(bundle))
     monkeypatch.setenv('OCAMBA_TOKEN', 'env-oc-token')
-    groups = build_groups('ocamba', [dict(campaign_id='1'), dict(campaign_id='4001', provider='wolkvox')],
-                          token='task-token', timeout=7.0, concurrency=16)
+    monkeypatch.setenv('EIGHTBYEIGHT_PLATFORM', 'na12')
+    groups = build_groups('ocamba', [dict(campaign_id='1'), dict(campaign_id='4001', provider='wolkvox'),
+                                     dict(campaign_id='6561', provider='8x8')],
+                          token='task-token', timeout=7.0, concurrency=16, validate_certs=False)
     options = dict((cls.name, options) for cls, options, _indices, _items in groups)
-    assert (options['ocamba']['token'], options['ocamba']['concurrency']) == ('task-token', 16)
-    assert (options['wolkvox']['token'], options['wolkvox']['server']) == ('env-wv-token', '0032')
-    # Shared options apply to every provider, within what each allows.
-    assert (options['wolkvox']['timeout'], options['wolkvox']['concurrency']) == (7.0, 2)
+    assert (options['ocamba']['token'], options['ocamba']['concurrency'], options['ocamba']['validate_certs']) == ('task-token', 16, False)
+    assert (options['wolkvox']['token'], options['wolkvox']['server'], options['wolkvox']['ca_path']) == ('env-wv-token', '0032', str(bundle))
+    # Shared options apply to every provider, but Wolkvox's one-at-a-time rule can only be relaxed on its own task,
+    # and switching certificate checks off for the task's on-premises vendor must not switch them off for the others.
+    assert (options['wolkvox']['timeout'], options['wolkvox']['concurrency'], options['8x8']['concurrency']) == (7.0, 1, 16)
+    assert (options['wolkvox']['validate_certs'], options['8x8']['validate_certs'], options['8x8']['ca_path']) == (True, True, None)
+
+
+def test_bulk_endpoint_options_of_a_provider_no_campaign_is_on_are_refused(monkeypatch):
+    # module_defaults may set provider: wolkvox; an api_url meant for Ocamba must not be dropped silently.
+    with pytest.raises(ValidationError, match='api_url configure provider=wolkvox, which none of the campaigns is on'):
+        build_items('wolkvox', [dict(campaign_id='1', provider='ocamba')], api_url='https://ocamba-staging.example.com')
+
+
+def test_bulk_campaign_option_of_another_provider_of_the_run_is_that_providers_default(monkeypatch):
+    monkeypatch.setenv('ISALES_API_URL', 'https://isales.example.com')
+    items = build_items('ocamba', [dict(campaign_id='1'), dict(campaign_id='7', provider='isales')], vdn_id=3, reason='why')
+    assert [(i['campaign_id'], i['vdn_id'], i['reason']) for i in items] == [('1', None, 'why'), ('7', 3, None)]
 
 
 def test_bulk_campaign_options_without_task_provider_go_to_the_items_that_take_them(monkeypatch):

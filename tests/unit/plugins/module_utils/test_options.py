@@ -40,6 +40,15 @@ def resolve(provider, environ=None, **values):
 
 # ----- environment binding ---------------------------------------------------------------
 
+def test_ca_path_from_the_providers_environment_variable(tmp_path):
+    bundle = tmp_path / 'ca.pem'
+    bundle.write_text(u'-----BEGIN CERTIFICATE-----')
+    assert resolve('voltmx', environ={'VOLTMX_CA_PATH': str(bundle), 'OCAMBA_CA_PATH': '/nowhere'})['ca_path'] == str(bundle)
+    assert resolve('ocamba', environ={'VOLTMX_CA_PATH': str(bundle)})['ca_path'] is None
+    with pytest.raises(ValidationError, match="ca_path '/nowhere' is not a file"):
+        resolve('ocamba', environ={'OCAMBA_CA_PATH': '/nowhere'})
+
+
 ENV_BINDINGS = [
     ('ocamba', 'token', 'OCAMBA_TOKEN', 'oc-token'),
     ('ocamba', 'api_url', 'OCAMBA_API_URL', 'http://127.0.0.1:8080'),

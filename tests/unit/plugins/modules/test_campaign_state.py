@@ -332,14 +332,15 @@ def test_bulk_missing_credentials_of_a_later_provider_fail_before_any_request(ru
     monkeypatch.setenv('WOLKVOX_SERVER', '0032')
     result = run_module(campaign_state.main, dict(OCAMBA_ARGS, state='paused', campaigns=[
         dict(campaign_id='1'), dict(campaign_id='4001', provider='wolkvox')]))
-    assert result['msg'] == 'provider=wolkvox needs credentials: set token (WOLKVOX_TOKEN)'
+    assert result['msg'] == ("provider=wolkvox needs credentials: set WOLKVOX_TOKEN in the environment (the task's own credential "
+                             "options configure its provider only)")
     assert sent() == []
 
 
 def test_bulk_connection_option_without_task_provider_is_refused(run_module, rsps, sent):
     result = run_module(campaign_state.main, dict(token='oc-s3cret-token', state='paused', campaigns=[
         dict(campaign_id='1', provider='ocamba'), dict(campaign_id='4001', provider='wolkvox')]))
-    assert result['msg'].startswith("set provider to use token: endpoint and credential options set on the task belong to the task's provider")
+    assert result['msg'].startswith("set provider to use token. Endpoint and credential options set on the task belong to the task's provider")
     assert 'OCAMBA_TOKEN, WOLKVOX_TOKEN' in result['msg']
     assert 'oc-s3cret-token' not in str(result)
     assert sent() == []
