@@ -27,7 +27,6 @@ from ansible_collections.campaignops.campaigns.plugins.module_utils._errors impo
     WrongStateError,
 )
 from ansible_collections.campaignops.campaigns.plugins.module_utils._options import CONNECTION_ARGUMENT_SPEC, STATE_OPTION_SPEC
-from ansible_collections.campaignops.campaigns.plugins.module_utils._providers import PROVIDERS
 from ansible_collections.campaignops.campaigns.plugins.module_utils._providers.eightbyeight import EightByEight
 from ansible_collections.campaignops.campaigns.plugins.module_utils._providers.ocamba import Ocamba
 from ansible_collections.campaignops.campaigns.plugins.module_utils._providers.wolkvox import Wolkvox
