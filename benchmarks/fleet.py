@@ -367,7 +367,7 @@ class Ansible:
         # A fresh TMPDIR per run: the collection keeps its machine-wide rate-limit state under
         # the temp dir, and the simulator's counters are reset before every run, so both start
         # from zero (otherwise one run's Ocamba sends would slow down the next one).
-        extra = {'TMPDIR': os.path.join(run_dir, 'tmp'), 'ANSIBLE_ASYNC_DIR': os.path.join(run_dir, 'async')}
+        extra = {'TMPDIR': os.path.join(run_dir, 'tmp')}
         os.makedirs(extra['TMPDIR'])
         rss_log = os.path.join(run_dir, 'rss.jsonl')
         if measure_rss:
@@ -380,8 +380,7 @@ class Ansible:
                                      stdout=handle, stderr=subprocess.STDOUT, check=False)
             wall = time.monotonic() - started
             after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        # CPU seconds of ansible-playbook and everything it waited for (workers, modules); async
-        # jobs detach from their parent and are not included.
+        # CPU seconds of ansible-playbook and everything it waited for (workers, modules).
         cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
         if process.returncode != 0:
             with open(output, encoding='utf-8') as handle:

@@ -21,7 +21,7 @@ from ansible.module_utils.basic import missing_required_lib
 from ansible_collections.campaignops.campaigns.plugins.module_utils._errors import CampaignError, TransitionError, ValidationError, WrongStateError
 from ansible_collections.campaignops.campaigns.plugins.module_utils._http import HAS_REQUESTS, REQUESTS_IMPORT_ERROR, HttpClient, RetryPolicy
 from ansible_collections.campaignops.campaigns.plugins.module_utils._options import (
-    ITEM_OPTIONS, PROVIDER_SPECIFIC_OPTIONS, env_name, foreign_options, resolve_connection, secret_values)
+    ENDPOINT_AND_CREDENTIAL_OPTIONS, ITEM_OPTIONS, env_name, foreign_options, resolve_connection, secret_values)
 from ansible_collections.campaignops.campaigns.plugins.module_utils._providers import PROVIDERS
 from ansible_collections.campaignops.campaigns.plugins.module_utils._states import describe_allowed, plan_path
 
@@ -247,7 +247,7 @@ class Group:
 def converge_groups(groups):
     """Converge every provider's campaigns side by side, since each vendor's limits are its own;
     one result per campaign, in the order of the task's list."""
-    results = {}
+    results = [None] * sum(len(group.items) for group in groups)
     with ThreadPoolExecutor(max_workers=len(groups)) as pool:
         runs = [(group, pool.submit(group.converger.converge_all, group.items)) for group in groups]
         for group, run in runs:
@@ -260,7 +260,7 @@ def converge_groups(groups):
             for index, result in zip(group.indices, group_results):
                 result['provider'] = group.name
                 results[index] = result
-    return [results[index] for index in sorted(results)]
+    return results
 
 
 def _exit_bulk(module, results):
@@ -395,7 +395,7 @@ def _refuse_unclaimed_options(params, names):
     task_provider = params.get('provider')
     if task_provider in names:
         return
-    connection = [name for name in PROVIDER_SPECIFIC_OPTIONS if name not in ITEM_OPTIONS and params.get(name) is not None]
+    connection = [name for name in ENDPOINT_AND_CREDENTIAL_OPTIONS if params.get(name) is not None]
     if connection:
         listed = ', '.join(connection)
         if task_provider is None:
@@ -420,14 +420,11 @@ def scoped_params(params, provider_cls, names):
     option (``reason``, say) is the default of the campaigns whose provider takes it."""
     own_provider = provider_cls.name == params.get('provider')
     scoped = dict(params, provider=provider_cls.name)
-    for name in PROVIDER_SPECIFIC_OPTIONS:
-        if name in ITEM_OPTIONS:
-            if name not in provider_cls.own_options and (not own_provider or _taken_by(name, names)):
-                scoped[name] = None
-        elif not own_provider:
+    for name in ITEM_OPTIONS:
+        if name not in provider_cls.own_options and (not own_provider or _taken_by(name, names)):
             scoped[name] = None
     if not own_provider:
-        scoped.update(validate_certs=True, ca_path=None)
+        scoped.update(dict.fromkeys(ENDPOINT_AND_CREDENTIAL_OPTIONS), validate_certs=True, ca_path=None)
         if scoped.get('concurrency') is not None:
             # Where concurrency is the vendor's own limit (Wolkvox), only the task's provider may raise it.
             ceiling = provider_cls.concurrency if provider_cls.concurrency_is_account_limit else provider_cls.max_concurrency

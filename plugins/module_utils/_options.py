@@ -59,6 +59,9 @@ ITEM_OPTIONS = ('vdn_id', 'campaign_type', 'reason')
 PROVIDER_SPECIFIC_OPTIONS = ('api_url', 'server', 'platform', 'token', 'username', 'password', 'data_token',
                              'action_token', 'access_key', 'secret_key', 'vdn_id', 'campaign_type', 'reason')
 
+# The provider-specific options that are not per campaign: they configure the connection only.
+ENDPOINT_AND_CREDENTIAL_OPTIONS = tuple(name for name in PROVIDER_SPECIFIC_OPTIONS if name not in ITEM_OPTIONS)
+
 # Options whose value may come from "<ENV_PREFIX>_<OPTION>" in the environment.
 ENV_BOUND_OPTIONS = ('api_url', 'server', 'platform', 'token', 'username', 'password', 'data_token',
                      'action_token', 'access_key', 'secret_key', 'vdn_id', 'ca_path')
