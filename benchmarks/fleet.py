@@ -6,7 +6,7 @@
 
 Run from the repository root with the Python of the environment that has ansible-core:
 
-    .venv/bin/python benchmarks/fleet.py [--latency-ms 50] [--quick] [--figures 0,1,2,3,4,5]
+    .venv/bin/python benchmarks/fleet.py [--latency-ms 50] [--quick] [--figures 0,1,2,3,4,5,6]
 
 It starts ``tests.simulator.Simulator`` in this process with an injected latency on every
 vendor call, runs real ``ansible-playbook`` processes (the one next to ``sys.executable``)
@@ -35,6 +35,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import yaml
 
@@ -59,7 +60,7 @@ NATIVE = {
 EIGHT_CANONICAL = {0: 'new', 1: 'running', 2: 'scheduled', 3: 'running', 4: 'running', 5: 'stopped', 6: 'stopped',
                    7: 'stopped', 8: 'paused', 9: 'paused', 10: 'purged', 11: 'purged'}
 # The key of a campaign's id in the simulator's records.
-ID_KEYS = {'voltmx': 'id', 'isales': 'campaignId', 'ocamba': 'id', 'wolkvox': 'campaign_id', '8x8': 'campaign-id'}
+ID_KEYS = {'voltmx': 'id', 'isales': 'id', 'ocamba': 'id', 'wolkvox': 'campaign_id', '8x8': 'campaign-id'}
 # Extra generate options: iSales campaigns in VDN 1; Wolkvox types so that both occur.
 GENERATE_EXTRA = {'isales': {'vdnId': 1}}
 WOLKVOX_TYPES = {'running': 'preview', 'paused': 'predictive'}
@@ -469,7 +470,7 @@ def uri_tasks(vendor):
              'ansible.builtin.uri': {'url': '{{ url }}', 'method': '{{ method }}', 'headers': isales_headers},
              'vars': {'url': '{{ isales_base }}/{{ item.item.campaign_id }}/{{ isales_action[item.item.state] }}', 'method': 'PUT'},
              'loop': '{{ isales_read.results }}', 'loop_control': label('item.item.campaign_id'), 'register': 'isales_write',
-             'when': 'item.json.data.status != isales_code[item.item.state]',
+             'when': 'item.json.returnObject.status != isales_code[item.item.state]',
              'failed_when': ok_isales.format('isales_write')},
         ]
     if vendor == 'ocamba':
@@ -668,6 +669,45 @@ def figure_ocamba(ansible, admin, args):
                 ideal_first_to_last_s=round(ideal_s, 1), peak_in_any_1s=per_second_peak, peak_in_any_60s=per_minute_peak)
 
 
+def figure_two_machines(ansible, admin, args):
+    """Figure 6: two machines on one Ocamba account. Two ansible-playbook processes at once, each
+    with its own TMPDIR (so its own limit files, as on two AWX execution nodes), each pausing its
+    own half of the campaigns, simulator limits at the documented 10/s and 150/min."""
+    count = args.two_machines_campaigns
+    admin.reset()
+    admin.seed({'campaigns': {'ocamba': []}})
+    ids = admin.seed({'generate': {'ocamba': {'count': count, 'status': 'running'}}})['generated']['ocamba']
+    fleets = [{'ocamba': [dict(campaign_id=cid, current='running', state='paused', writes=1) for cid in ids[half::2]]} for half in (0, 1)]
+    print('  two machines: {0} campaigns on one Ocamba account; this takes about {1:.0f} min'.format(
+        count, count / float(OCAMBA_PER_MINUTE)), file=sys.stderr)
+    started = time.monotonic()
+    with ThreadPoolExecutor(2) as pool:
+        machines = list(pool.map(lambda index: run_machine(ansible, admin, index, fleets[index]), (0, 1)))
+    wall = time.monotonic() - started
+    states = dict((str(record['id']), record.get('status')) for record in admin.campaigns()['ocamba'])
+    lost = sum(1 for cid in ids if canonical('ocamba', states.get(str(cid))) != 'paused')
+    log = [entry for entry in admin.requests() if entry.get('provider') == 'ocamba']
+    accepted = sorted(entry['started'] for entry in log if entry.get('status') != 429)
+    rate = sustained_rate(accepted, OCAMBA_PER_MINUTE)
+    applied = {}
+    for entry in log:
+        if entry['write'] and entry.get('status') == 204:
+            applied[entry['campaign_id']] = applied.get(entry['campaign_id'], 0) + 1
+    return dict(campaigns=count, wall_s=round(wall, 3), machines=machines, requests=len(log), accepted=len(accepted),
+                throttled_429=len(log) - len(accepted), lost=lost, applied_twice=sum(1 for times in applied.values() if times > 1),
+                sustained_per_min=round(rate, 1) if rate else None, share_of_limit=round(rate / OCAMBA_PER_MINUTE, 4) if rate else None,
+                per_wall_per_min=round(len(accepted) * 60.0 / wall, 1))
+
+
+def run_machine(ansible, admin, index, fleet):
+    """One machine's run; a failed playbook is part of the measurement here (campaigns lost), not a broken run."""
+    try:
+        run = ansible.run('two-machines-{0}'.format(index + 1), bulk_tasks(fleet), uri_vars(admin.sim.url, fleet))
+    except RunBroke as exc:
+        return dict(failed=True, error=str(exc)[-500:])
+    return dict(failed=False, wall_s=round(run['wall_s'], 3))
+
+
 def figure_scaling(ansible, admin, args):
     rows = []
     for count in args.scale:
@@ -773,6 +813,16 @@ def rows_for(results):
             rows.append(('4', 'Ocamba: sustained rate vs documented 150/min', '{0:.1f}/min ({1:.1f} %)'.format(
                 ocamba['sustained_per_min'], 100 * ocamba['share_of_limit']), '>= 90 %', verdict(ocamba['share_of_limit'] >= 0.9)))
         rows.append(('4', 'Ocamba: 429 answers seen', str(ocamba['throttled_429']), '0', verdict(ocamba['throttled_429'] == 0)))
+    two = figures.get('two_machines')
+    if two:
+        rows.append(('6', 'two machines on one Ocamba account, {0} campaigns to pause ({1} each), at once: wall time'.format(
+            two['campaigns'], two['campaigns'] // 2), seconds(two['wall_s']), '', ''))
+        if two['sustained_per_min'] is not None:
+            rows.append(('6', 'two machines: accepted requests per minute vs documented 150/min', '{0:.1f}/min ({1:.1f} %)'.format(
+                two['sustained_per_min'], 100 * two['share_of_limit']), '', ''))
+        rows.append(('6', 'two machines: requests sent (429 answers received)', '{0} ({1})'.format(two['requests'], two['throttled_429']), '', ''))
+        rows.append(('6', 'two machines: campaigns lost (not paused) / applied twice', '{0} / {1}'.format(two['lost'], two['applied_twice']),
+                     '0 / 0', verdict(two['lost'] == 0 and two['applied_twice'] == 0)))
     scaling = figures.get('scaling')
     if scaling:
         for row in scaling['rows']:
@@ -871,14 +921,16 @@ def parse_args(argv):
     parser = argparse.ArgumentParser(description='Fleet benchmark of campaignops.campaigns against the vendor simulator.')
     parser.add_argument('--latency-ms', type=float, default=50.0, help='latency the simulator adds to every vendor request (default 50)')
     parser.add_argument('--quick', action='store_true',
-                        help='a short run: 50 campaigns in figure 2, no Ocamba rate run, scaling 50 and 200, one repetition')
-    parser.add_argument('--figures', default='0,1,2,4,5', help='figures to run (3 comes with 2; default 0,1,2,4,5)')
+                        help='a short run: 50 campaigns in figure 2, no Ocamba rate or two-machine run, scaling 50 and 200, one repetition')
+    parser.add_argument('--figures', default='0,1,2,4,5,6', help='figures to run (3 comes with 2; default 0,1,2,4,5,6)')
     parser.add_argument('--repeat', type=int, default=None, help='repetitions of figures 0 and 1, median reported (default 3)')
     parser.add_argument('--campaigns', type=int, default=None, help='campaigns in figure 2, split over the five vendors (default 200)')
     parser.add_argument('--ocamba-campaigns', type=int, default=None, help='campaigns in figure 4 (default 600; 0 skips it)')
     parser.add_argument('--ocamba-change-share', type=float, default=1.0,
                         help='share of the figure-4 campaigns that need a change (default 1: one list read of 6 pages plus 600 writes, '
                              'about 4 minutes)')
+    parser.add_argument('--two-machines-campaigns', type=int, default=None,
+                        help='campaigns in figure 6, split over two machines on one Ocamba account (default 300; 0 skips it)')
     parser.add_argument('--scale', default=None, help='campaign counts of figure 5 (default 50,200,1000)')
     parser.add_argument('--scale-vendor', default='voltmx', choices=['voltmx', '8x8'], help='vendor of figure 5 (no rate limit; default voltmx)')
     parser.add_argument('--no-per-vendor', action='store_true', help='skip the extra figure-2 run with one bulk task per vendor')
@@ -890,6 +942,8 @@ def parse_args(argv):
     args.campaigns = args.campaigns or (50 if args.quick else 200)
     if args.ocamba_campaigns is None:
         args.ocamba_campaigns = 0 if args.quick else 600
+    if args.two_machines_campaigns is None:
+        args.two_machines_campaigns = 0 if args.quick else 300
     args.scale = [int(part) for part in (args.scale or ('50,200' if args.quick else '50,200,1000')).split(',') if part.strip()]
     return args
 
@@ -907,6 +961,7 @@ def main(argv=None):
     results = dict(date=datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M UTC'), latency_ms=args.latency_ms,
                    options=dict(figures=sorted(args.figures), repeat=args.repeat, campaigns=args.campaigns,
                                 ocamba_campaigns=args.ocamba_campaigns, ocamba_change_share=args.ocamba_change_share,
+                                two_machines_campaigns=args.two_machines_campaigns,
                                 scale=args.scale, scale_vendor=args.scale_vendor, quick=args.quick),
                    figures={}, errors={})
     try:
@@ -918,11 +973,11 @@ def main(argv=None):
             results['simulator_latency'] = admin.latency()
             results['ocamba_limits'] = admin.settings()['ocamba_limits']
             steps = (('0', 'baseline', figure_baseline), ('1', 'single', figure_single), ('2', 'fleet', figure_fleet),
-                     ('4', 'ocamba', figure_ocamba), ('5', 'scaling', figure_scaling))
+                     ('4', 'ocamba', figure_ocamba), ('5', 'scaling', figure_scaling), ('6', 'two_machines', figure_two_machines))
             for number, name, function in steps:
                 if number not in args.figures and not (number == '2' and '3' in args.figures):
                     continue
-                if name == 'ocamba' and args.ocamba_campaigns <= 0:
+                if (name == 'ocamba' and args.ocamba_campaigns <= 0) or (name == 'two_machines' and args.two_machines_campaigns <= 0):
                     continue
                 print('figure {0} ({1}) ...'.format(number, name), file=sys.stderr)
                 try:

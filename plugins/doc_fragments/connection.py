@@ -26,10 +26,35 @@ options:
       - Base URL of the vendor API, as V(scheme://host[:port]); the vendor's paths are appended to it.
       - Required for O(provider=voltmx) and O(provider=isales), which are installed on premises.
       - Defaults to V(https://api.ocamba.com) for Ocamba, V(https://wv<server>.wolkvox.com) for Wolkvox and
-        V(https://vcc-<platform>.8x8.com) for 8x8 (V(https://odcc2.bell.ca) for platform V(bc2)).
+        V(https://vcc-<platform>.8x8.com) for 8x8 (V(https://odcc2.bell.ca) for platform V(bc2)). Required for an 8x8
+        Bell Canada platform other than V(bc2), whose host 8x8 does not document.
       - It must use http or https and may not carry credentials, a query or a fragment.
       - If not set, the environment variable E(VOLTMX_API_URL), E(ISALES_API_URL), E(OCAMBA_API_URL),
         E(WOLKVOX_API_URL) or E(EIGHTBYEIGHT_API_URL) of the selected provider is used.
+    type: str
+  auth_url:
+    description:
+      - Volt MX only. Base URL of the Volt MX identity (auth) service, as V(scheme://host[:port]), for example
+        V(https://foundry.example.com:8443).
+      - When set, the module logs in once per task with O(username) and O(password) at
+        C({auth_url}/authService/accounts/login) and sends the claims token it gets as C(X-VoltMX-Authorization);
+        basic authentication is then not used. Volt MX cloud, which takes no basic authentication, needs it.
+      - A URL whose path already ends in C(/login), such as Volt MX cloud's V(https://accounts.auth.voltmxcloud.com/login),
+        is used as the login URL itself.
+      - When a call answers C(401) (the claims token expired), the module logs in again once and sends that call once more.
+      - Cannot be combined with O(token). It must use http or https and may not carry credentials, a query or a fragment.
+      - If not set, the environment variable E(VOLTMX_AUTH_URL) is used.
+    type: str
+  auth_provider:
+    description:
+      - Volt MX only. The identity provider to log in with at O(auth_url), sent as the login's C(provider); only
+        needed when the Volt MX environment has several identity providers.
+      - If not set, the environment variable E(VOLTMX_AUTH_PROVIDER) is used.
+    type: str
+  auth_domain:
+    description:
+      - Volt MX only. The domain of the user within O(auth_provider), sent as the login's C(domain).
+      - If not set, the environment variable E(VOLTMX_AUTH_DOMAIN) is used.
     type: str
   server:
     description:
@@ -38,8 +63,9 @@ options:
     type: str
   platform:
     description:
-      - 8x8 only. The Contact Center platform, for example V(na12), V(eu3) or V(bc2); it must match
-        V(^[a-z]{2}[0-9]{1,3}$) (upper case is accepted and lowered).
+      - 8x8 only. The Contact Center platform, for example V(na12), V(eu3), V(eu21), V(sb1) (sandbox) or V(bc2); it
+        must match V(^[a-z]{2}[0-9]{1,3}$) (upper case is accepted and lowered), so platforms missing from 8x8's
+        published server list work too. A Bell Canada platform other than V(bc2) needs O(api_url).
       - If not set, the environment variable E(EIGHTBYEIGHT_PLATFORM) is used.
     type: str
   token:
@@ -52,12 +78,12 @@ options:
     type: str
   username:
     description:
-      - Volt MX user for basic authentication (with O(password)), or the 8x8 tenant name.
+      - Volt MX user for basic authentication (with O(password)) or for the login at O(auth_url), or the 8x8 tenant name.
       - If not set, the environment variable E(VOLTMX_USERNAME) or E(EIGHTBYEIGHT_USERNAME) is used.
     type: str
   password:
     description:
-      - Volt MX password for basic authentication.
+      - Volt MX password for basic authentication, or for the login at O(auth_url).
       - If not set, the environment variable E(VOLTMX_PASSWORD) is used.
     type: str
   data_token:
@@ -103,9 +129,15 @@ options:
     default: 30
   retries:
     description:
-      - How many times a request is retried after a connection failure, C(429), C(502), C(503) or C(504)
-        (reads), or after the vendor refused it for load before processing it (writes), with exponential
-        backoff and jitter, honouring C(Retry-After).
+      - How many times a request is retried after a connection failure, or after C(502), C(503) or C(504) (reads only),
+        with exponential backoff and jitter, honouring C(Retry-After).
+      - A request the vendor refuses for load (C(429), Ocamba's C(Retry-After) V(-1) for too many parallel requests,
+        Wolkvox's C(403) for too many simultaneous requests) was not processed, so it is retried, reads and writes
+        alike, for up to 10 times O(timeout) seconds (300 by default) from its first refusal, however many attempts
+        that takes. It waits as long as C(Retry-After) says (else with exponential backoff), and every request of
+        that vendor account from this machine waits with it. Only then does the campaign fail, saying that it is
+        still throttled and that nothing was applied.
+      - V(0) turns every retry off, throttled requests included.
       - A write that may have been applied (timeout, connection reset, error answer) is never sent again blindly.
     type: int
     default: 3

@@ -23,7 +23,7 @@ from ansible_collections.campaignops.campaigns.plugins.module_utils._http import
 from ansible_collections.campaignops.campaigns.plugins.module_utils._options import (
     ENDPOINT_AND_CREDENTIAL_OPTIONS, ITEM_OPTIONS, env_name, foreign_options, resolve_connection, secret_values)
 from ansible_collections.campaignops.campaigns.plugins.module_utils._providers import PROVIDERS
-from ansible_collections.campaignops.campaigns.plugins.module_utils._states import describe_allowed, plan_path
+from ansible_collections.campaignops.campaigns.plugins.module_utils._states import describe_allowed, plan_path, waits_for_start
 
 WAIT_FIRST_DELAY = 1.0
 WAIT_MAX_DELAY = 10.0
@@ -52,7 +52,7 @@ class Converger:
 
     def converge_unlabelled(self, item):
         campaign = self.client.read(item)
-        steps = self.plan(campaign, item['state'])
+        steps = self.plan(campaign, item)
         if steps:
             self.client.check_writable(campaign, item)
         actions = [action for action, _state in steps]
@@ -67,17 +67,28 @@ class Converger:
                 raise
         elif steps:
             final = self.client.after(campaign, item['state'])
-        return dict(
+        result = dict(
             changed=bool(actions),
             campaign=_public(final),
             previous_state=campaign.state,
             actions=actions,
             diff=dict(before=_diffable(campaign), after=_diffable(final)),
         )
+        if not steps and waits_for_start(campaign.state, item['state']):
+            result['warnings'] = [self.scheduled_warning(campaign, item['state'])]
+        return result
 
-    def plan(self, campaign, desired):
+    def scheduled_warning(self, campaign, desired):
+        start = self.client.start_time(campaign)
+        return ('{0} is scheduled (native status {1}): started, waiting for its start time{2}. It already satisfies state={3} '
+                'and was left alone; set start_now: true to start it now').format(
+                    self.client.what(campaign.id), self.client.describe_native(campaign.native_status),
+                    ' ({0})'.format(start) if start else ', which the vendor did not report', desired)
+
+    def plan(self, campaign, item):
+        desired = item['state']
         try:
-            return plan_path(self.client.transitions, campaign.state, desired)
+            return plan_path(self.client.transitions, campaign.state, desired, start_now=bool(item.get('start_now')))
         except TransitionError as exc:
             raise TransitionError(
                 '{0} is {1} (native status {2}) and cannot be moved to {3}: {4} {5}'.format(
@@ -90,9 +101,14 @@ class Converger:
 
         A write is never repeated blindly. When its outcome is unknown (no answer, 5xx) the
         status is read back: done means done, unchanged means try again within the retry
-        budget. When the vendor says the campaign is not in a state that allows the call, it
-        moved under us: read it back and plan again, once."""
+        budget. When the vendor refuses the call as if the campaign were in another state, the
+        read-back decides: a campaign that moved under us is planned again, once; one that did
+        not move shows the refusal is the vendor's answer to this write, so the task fails with
+        it rather than send the same write again. "Did not move" includes a read-back that still
+        shows a state this run already left, which is the vendor lagging behind an accepted
+        write: planning from it would send that write a second time."""
         done = []
+        passed_through = [campaign.state]
         unknown_outcomes_left = self.client.http.retry.retries
         replans_left = 1
         while steps:
@@ -100,19 +116,23 @@ class Converger:
             try:
                 self.client.apply(campaign, action, item)
             except CampaignError as exc:
-                moved = isinstance(exc, WrongStateError)
-                if not (exc.ambiguous or moved) or (exc.ambiguous and not unknown_outcomes_left) or (moved and not replans_left):
+                refused = isinstance(exc, WrongStateError)
+                if not (exc.ambiguous or refused) or (exc.ambiguous and not unknown_outcomes_left) or (refused and not replans_left):
                     raise self.partial_failure(exc, done, campaign)
                 unknown_outcomes_left -= 1 if exc.ambiguous else 0
-                replans_left -= 1 if moved else 0
+                replans_left -= 1 if refused else 0
                 campaign = self.read_back(item, exc, done, campaign.state)
+                if refused and campaign.state in passed_through:
+                    raise self.partial_failure(refusal_stands(exc, campaign), done, campaign)
                 if exc.ambiguous and campaign.state == state:
                     # Our unanswered call did take effect; a refused one never did.
                     done.append(action)
-                steps = self.replan(campaign, item['state'], exc, done)
+                passed_through.append(campaign.state)
+                steps = self.replan(campaign, item, exc, done)
                 continue
             done.append(action)
             campaign = self.client.after(campaign, state)
+            passed_through.append(state)
             steps = steps[1:]
         return done
 
@@ -137,9 +157,9 @@ class Converger:
     def in_flight_grace(self):
         return min(READ_BACK_MAX_GRACE, max(READ_BACK_MIN_GRACE, 2 * self.client.http.timeout))
 
-    def replan(self, campaign, desired, cause, done):
+    def replan(self, campaign, item, cause, done):
         try:
-            return self.plan(campaign, desired)
+            return self.plan(campaign, item)
         except TransitionError as exc:
             raise self.partial_failure(TransitionError('{0}; read back: {1}'.format(cause.message, exc.message)), done, campaign)
 
@@ -193,6 +213,13 @@ class Converger:
         return result
 
 
+def refusal_stands(exc, campaign):
+    """The error for a refused write whose campaign did not move: the vendor's own answer, as is."""
+    exc.message = '{0}; read back: the campaign is still {1}, so the vendor refused this call (not sent again)'.format(
+        exc.message, campaign.state)
+    return exc
+
+
 def in_context(exc, label):
     """Prefix the message with the provider and campaign unless it already names them."""
     if not exc.message.startswith(label):
@@ -230,7 +257,15 @@ def run_state_module(module):
         _exit_bulk(module, converge_groups(groups))
     if not module._diff:
         result.pop('diff')
+    _warn(module, [result])
     module.exit_json(**result)
+
+
+def _warn(module, results):
+    """Show the warnings of each campaign's result the way Ansible shows a module's warnings."""
+    for result in results:
+        for warning in result.pop('warnings', []):
+            module.warn(warning)
 
 
 class Group:
@@ -264,6 +299,7 @@ def converge_groups(groups):
 
 
 def _exit_bulk(module, results):
+    _warn(module, results)
     changed = any(result.get('changed') for result in results)
     diff = [result.pop('diff', {}) for result in results]
     failed = [result for result in results if result.get('failed')]
@@ -440,6 +476,7 @@ def _item(raw, params, provider_cls, options):
     item = dict((name, raw.get(name) if raw.get(name) is not None else options.get(name)) for name in ITEM_OPTIONS)
     item['campaign_id'] = raw.get('campaign_id')
     item['state'] = raw.get('state') or params.get('state')
+    item['start_now'] = bool(params.get('start_now') if raw.get('start_now') is None else raw['start_now'])
     if item['state'] is None:
         raise ValidationError('campaign {0}: state is required (set state, or state in the campaigns item)'.format(item['campaign_id']))
     settable = provider_cls.settable_states()

@@ -6,8 +6,9 @@
 # Note: this module_utils is private to the collection; its API may change at any time.
 
 """The collection's one HTTP layer: a keep-alive ``requests.Session``, a timeout on every
-request, retries with backoff for reads only, client-side rate limiting, and the mapping of
-transport failures and error answers to the collection's exceptions."""
+request, retries with backoff for reads only, retries within a time budget for requests the
+vendor throttled, client-side rate limiting, and the mapping of transport failures and error
+answers to the collection's exceptions."""
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
@@ -38,6 +39,10 @@ else:
 RETRYABLE_STATUS = (429, 502, 503, 504)
 MAX_RETRY_AFTER = 60.0
 USER_AGENT = 'campaignops.campaigns (Ansible collection)'
+# A throttled request was certainly not processed, and the vendor's Retry-After, not a count of
+# attempts, says when it will be: such a request is retried for up to this many request timeouts
+# (300 s at the default timeout of 30 s) from its first throttled answer.
+THROTTLE_BUDGET_TIMEOUTS = 10
 
 
 class RetryPolicy:
@@ -82,15 +87,21 @@ class NullLimiter:
     def release(self):
         return None
 
+    def throttled(self, pause):
+        return None
+
 
 class HttpClient:
     """One session per module run; every provider client sends through it."""
 
-    def __init__(self, timeout=30.0, validate_certs=True, ca_path=None, limiter=None, retry=None, pool_size=10, throttled=None):
+    def __init__(self, timeout=30.0, validate_certs=True, ca_path=None, limiter=None, retry=None, pool_size=10, throttled=None,
+                 throttle_budget=None, clock=time.monotonic):
         self.timeout = timeout
         self.limiter = limiter or NullLimiter()
         self.retry = retry or RetryPolicy()
         self.throttled = throttled or is_rate_limited
+        self.throttle_budget = THROTTLE_BUDGET_TIMEOUTS * timeout if throttle_budget is None else throttle_budget
+        self.clock = clock
         self.session = requests.Session()
         self.session.verify = ca_path if (validate_certs and ca_path) else validate_certs
         self.session.headers['User-Agent'] = USER_AGENT
@@ -104,21 +115,29 @@ class HttpClient:
         """Send one request and return the response whatever its status: judging the answer is
         the provider's business. Reads are retried on transport errors and 429/502/503/504;
         a write is retried only when it certainly was not processed (refused connection,
-        throttled), never after an answer or a silence that may hide an applied change."""
+        throttled), never after an answer or a silence that may hide an applied change.
+
+        A throttled request (the provider's ``is_throttled``) is retried within the throttle
+        budget rather than ``retries`` times, and raises ``VendorError`` once the budget is spent;
+        ``retries`` 0 turns every retry off, throttled ones included."""
         is_read = method == 'GET'
-        attempt = 0
+        failures = 0
+        throttling = _Throttling(self, method, url)
         while True:
-            attempt += 1
             try:
                 response = self._send(method, url, headers, params, json_body, auth)
             except TransportError as exc:
-                if exc.ambiguous or not exc.retryable or attempt > self.retry.retries:
+                failures += 1
+                if exc.ambiguous or not exc.retryable or failures > self.retry.retries:
                     raise
-                self.retry.sleep(self.retry.delay(attempt))
+                self.retry.sleep(self.retry.delay(failures))
                 continue
-            retryable = self.throttled(response) or (is_read and response.status_code in RETRYABLE_STATUS)
-            if retryable and attempt <= self.retry.retries:
-                self.retry.sleep(self.retry.delay(attempt, response))
+            if self.retry.retries and self.throttled(response):
+                throttling.wait(response)
+                continue
+            if is_read and response.status_code in RETRYABLE_STATUS and failures < self.retry.retries:
+                failures += 1
+                self.retry.sleep(self.retry.delay(failures, response))
                 continue
             return response
 
@@ -139,6 +158,49 @@ class HttpClient:
 
     def close(self):
         self.session.close()
+
+
+class _Throttling:
+    """The throttled answers of one request: how long to wait before the next attempt, and when
+    the budget is spent."""
+
+    def __init__(self, client, method, url):
+        self.client = client
+        self.method = method
+        self.url = url
+        self.count = 0
+        self.first = None
+        self.waited = 0.0
+
+    def wait(self, response):
+        """Wait before sending again, making the whole account wait too; raise when the budget
+        does not allow that wait."""
+        client = self.client
+        self.count += 1
+        if self.first is None:
+            self.first = client.clock()
+        delay = client.retry.delay(self.count, response)
+        if self.count > 1:
+            # A vendor that keeps answering Retry-After: 0 must not be hammered.
+            delay = max(delay, client.retry.backoff)
+        client.limiter.throttled(delay)
+        # The waits asked for count even where the clock did not see them pass (a test's clock).
+        spent = max(client.clock() - self.first, self.waited)
+        if spent + delay > client.throttle_budget:
+            raise throttled_error(self.method, self.url, response, spent, client.throttle_budget)
+        self.waited += delay
+        client.retry.sleep(delay)
+
+
+def throttled_error(method, url, response, spent, budget):
+    """The failure of a request the vendor still throttles when the budget is spent: it was never
+    processed, so nothing was applied (not an unknown outcome)."""
+    outcome = 'nothing was applied' if method != 'GET' else 'nothing was read'
+    return VendorError('{0} {1}: still throttled by the vendor (HTTP {2}) after {3:.0f} s; {4}. A throttled request is retried for up to '
+                       '{5:g} s ({6} x timeout); the last answer: {7}'.format(
+                           method, _without_query(url), response.status_code, spent, outcome, budget, THROTTLE_BUDGET_TIMEOUTS,
+                           excerpt(response) or 'no body'),
+                       status=response.status_code, throttled=True)
 
 
 def is_rate_limited(response):

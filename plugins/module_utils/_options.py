@@ -28,6 +28,9 @@ PROVIDER_NAMES = ['voltmx', 'isales', 'ocamba', 'wolkvox', '8x8']
 CONNECTION_ARGUMENT_SPEC = dict(
     provider=dict(type='str', required=True, choices=PROVIDER_NAMES),
     api_url=dict(type='str'),
+    auth_url=dict(type='str'),
+    auth_provider=dict(type='str'),
+    auth_domain=dict(type='str'),
     server=dict(type='str'),
     platform=dict(type='str'),
     token=dict(type='str', no_log=True),
@@ -49,22 +52,24 @@ CONNECTION_ARGUMENT_SPEC = dict(
 STATE_OPTION_SPEC = dict(
     campaign_type=dict(type='str', choices=['preview', 'predictive']),
     reason=dict(type='str'),
+    start_now=dict(type='bool', default=False),
 )
 
-# The options a bulk ``campaigns`` item may carry besides campaign_id and state.
+# The provider-specific options a bulk ``campaigns`` item may carry besides campaign_id and state
+# (start_now applies to every provider, so it is not among them: no item can carry it wrongly).
 ITEM_OPTIONS = ('vdn_id', 'campaign_type', 'reason')
 
 # Options that only some providers understand; everything in CONNECTION_ARGUMENT_SPEC that is
 # not listed here (provider, validate_certs, ca_path, timeout) applies to all of them.
-PROVIDER_SPECIFIC_OPTIONS = ('api_url', 'server', 'platform', 'token', 'username', 'password', 'data_token',
-                             'action_token', 'access_key', 'secret_key', 'vdn_id', 'campaign_type', 'reason')
+PROVIDER_SPECIFIC_OPTIONS = ('api_url', 'auth_url', 'auth_provider', 'auth_domain', 'server', 'platform', 'token', 'username',
+                             'password', 'data_token', 'action_token', 'access_key', 'secret_key', 'vdn_id', 'campaign_type', 'reason')
 
 # The provider-specific options that are not per campaign: they configure the connection only.
 ENDPOINT_AND_CREDENTIAL_OPTIONS = tuple(name for name in PROVIDER_SPECIFIC_OPTIONS if name not in ITEM_OPTIONS)
 
 # Options whose value may come from "<ENV_PREFIX>_<OPTION>" in the environment.
-ENV_BOUND_OPTIONS = ('api_url', 'server', 'platform', 'token', 'username', 'password', 'data_token',
-                     'action_token', 'access_key', 'secret_key', 'vdn_id', 'ca_path')
+ENV_BOUND_OPTIONS = ('api_url', 'auth_url', 'auth_provider', 'auth_domain', 'server', 'platform', 'token', 'username', 'password',
+                     'data_token', 'action_token', 'access_key', 'secret_key', 'vdn_id', 'ca_path')
 
 SECRET_OPTIONS = tuple(name for name, spec in CONNECTION_ARGUMENT_SPEC.items() if spec.get('no_log'))
 CREDENTIAL_OPTIONS = SECRET_OPTIONS + ('username', 'access_key')
@@ -130,15 +135,22 @@ def _refuse_unsendable_credentials(options):
                                   'comes from)'.format(name))
 
 
+def is_printable_ascii(value):
+    """Whether ``value`` can travel as an HTTP header value as it is: printable ASCII, no spaces."""
+    return isinstance(value, str) and bool(_PRINTABLE_ASCII.match(value))
+
+
 def secret_values(options):
     """Every secret in effect, including those read from the environment and a password put in
-    ``api_url`` by mistake, for ``no_log_values``."""
+    ``api_url`` or ``auth_url`` by mistake, for ``no_log_values``."""
     secrets = [options[name] for name in SECRET_OPTIONS if options.get(name)]
-    try:
-        password = urlsplit(options.get('api_url') or '').password
-    except ValueError:
-        password = None
-    return secrets + ([password] if password else [])
+    for name in ('api_url', 'auth_url'):
+        try:
+            password = urlsplit(options.get(name) or '').password
+        except ValueError:
+            password = None
+        secrets.extend([password] if password else [])
+    return secrets
 
 
 def require_credentials(options, provider_cls, methods):

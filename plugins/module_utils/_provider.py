@@ -72,6 +72,8 @@ class Provider:
     rate_limits = ()
     # Whether concurrency also bounds requests in flight across every process using the account.
     concurrency_is_account_limit = False
+    # Fields of the vendor's record that may give a scheduled campaign's start time, in order.
+    start_time_fields = ()
 
     def __init__(self, http, options):
         self.http = http
@@ -164,6 +166,11 @@ class Provider:
     def forget(self):
         """Drop anything cached from earlier reads, so that the next read asks the vendor."""
 
+    def start_time(self, campaign):
+        """When a scheduled campaign will start, as the vendor's record says, or None."""
+        record = campaign.raw if isinstance(campaign.raw, dict) else {}
+        return next((str(record[name]) for name in self.start_time_fields if record.get(name) not in (None, '')), None)
+
     def describe_native(self, native_status):
         """The native status as the vendor names it, for messages."""
         return repr(native_status)
@@ -177,11 +184,12 @@ class Provider:
 
     # ----- helpers for subclasses --------------------------------------------------------
 
-    def collect_pages(self, fetch_page, page_size, key):
+    def collect_pages(self, fetch_page, page_size, key, total_key='total'):
         """Every record of a paged list. ``fetch_page(index, collected)`` returns the decoded
-        body of page ``index`` (from 0); ``key`` names its list of records.
+        body of page ``index`` (from 0); ``key`` names its list of records and ``total_key`` the
+        vendor's count of every record (``total`` unless the vendor names it otherwise).
 
-        Stops at an empty page, when ``total`` is reached, or (when the vendor sends no total)
+        Stops at an empty page, when the total is reached, or (when the vendor sends no total)
         at a short page, so a server that caps the page size below ours still lists everything."""
         campaigns = []
         for index in range(MAX_PAGES):
@@ -189,11 +197,15 @@ class Provider:
             records = body.get(key) if isinstance(body, dict) else None
             if not isinstance(records, list):
                 raise VendorError('{0}: the campaign list answer has no "{1}" list'.format(self.what(), key))
-            campaigns.extend(self.to_campaign(record, self.what(), None) for record in records)
-            total = int_or_none(body.get('total'))
+            campaigns.extend(self.to_listed_campaign(record, self.what()) for record in records)
+            total = int_or_none(body.get(total_key))
             if not records or (total is not None and len(campaigns) >= total) or (total is None and len(records) < page_size):
                 return campaigns
         raise VendorError('{0}: the campaign list has more than {1} pages; stopped reading'.format(self.what(), MAX_PAGES))
+
+    def to_listed_campaign(self, record, what):
+        """One row of the vendor's campaign list as a campaign."""
+        return self.to_campaign(record, what, None)
 
     def url(self, *segments):
         """``base_url`` plus path segments, each percent-encoded so no value can alter the path."""

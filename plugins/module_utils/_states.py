@@ -23,13 +23,24 @@ SETTABLE_STATES = ('running', 'paused', 'purged', 'stopped')
 OBSERVED_STATES = ('new', 'draft', 'scheduled', 'completed', 'unknown')
 ALL_STATES = SETTABLE_STATES + OBSERVED_STATES
 NEVER_PASS_THROUGH = 'running'
+# A campaign the vendor has started but that waits for its start time will run by itself:
+# it already satisfies these desired states, unless the task asks to start it now.
+SATISFIED_UNTIL_START_NOW = {'scheduled': 'running'}
 
 
-def plan_path(transitions, current, desired):
+def waits_for_start(current, desired):
+    """Whether ``current`` is a started campaign waiting for its start time and ``desired`` is
+    the state it will reach by itself."""
+    return SATISFIED_UNTIL_START_NOW.get(current) == desired
+
+
+def plan_path(transitions, current, desired, start_now=False):
     """Return the list of ``(action, state_after)`` steps from ``current`` to ``desired``.
 
-    An empty list means nothing to do. Raises ``TransitionError`` when no allowed path exists."""
-    if current == desired:
+    An empty list means nothing to do, which includes a scheduled campaign asked to run, unless
+    ``start_now``: making a dialer call customers before its start time is never the default.
+    Raises ``TransitionError`` when no allowed path exists."""
+    if current == desired or (waits_for_start(current, desired) and not start_now):
         return []
     previous = {current: None}
     queue = deque([current])

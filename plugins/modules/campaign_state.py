@@ -14,7 +14,8 @@ version_added: 1.0.0
 description:
   - Reads the campaign's current status from the vendor, plans the shortest path to the desired
     state along the transitions the vendor allows, and applies it. Nothing is written when the
-    campaign is already in the desired state.
+    campaign is already in the desired state, or when it is scheduled to start and the desired
+    state is V(running) (see O(start_now)).
   - A multi-step path may pass through V(paused) or V(purged), never through V(running) unless
     V(running) is the target, because a running dialer calls real customers.
   - A transition the vendor does not allow fails before any write, naming the current state, the
@@ -71,7 +72,8 @@ options:
       - O(timeout), O(retries), O(wait) and O(concurrency) apply to every provider; O(concurrency) up to each
         provider's maximum, and for Wolkvox, whose limit is per token, only up to its default of V(1) unless Wolkvox
         is O(provider).
-      - O(vdn_id), O(campaign_type) and O(reason) set on the task are the defaults of the items whose provider takes them.
+      - O(vdn_id), O(campaign_type) and O(reason) set on the task are the defaults of the items whose provider takes them;
+        O(start_now) is the default of every item.
       - Mutually exclusive with O(campaign_id).
     type: list
     elements: dict
@@ -101,6 +103,9 @@ options:
       reason:
         description: Ocamba pause or cancel reason for this campaign; defaults to O(reason).
         type: str
+      start_now:
+        description: Start this campaign now if it is scheduled; defaults to O(start_now).
+        type: bool
   campaign_type:
     description:
       - Wolkvox only. The campaign type sent with start and stop calls.
@@ -113,6 +118,21 @@ options:
       - Ocamba only. The reason recorded with a pause or cancel.
       - Defaults to a note that Ansible made the change.
     type: str
+  start_now:
+    description:
+      - A campaign the vendor has started but that waits for its start time (Volt MX C(Pending), Ocamba
+        C(scheduled), 8x8 C(2 Scheduled); canonical state V(scheduled)) will run by itself, so it already
+        satisfies O(state=running). Nothing is sent, the result is C(changed=false), and a warning says when it
+        will start if the vendor reports it.
+      - V(true) starts such a campaign now, by the vendor's own call (Volt MX C(start); 8x8 C(pause) then C(run);
+        Ocamba C(pause) then C(resume) with C(run_immediately)). A running dialer calls real customers, so this
+        is never the default.
+      - Only matters for O(state=running) and a scheduled campaign; Huawei iSales and Wolkvox have no such state.
+      - For 8x8 and Ocamba, starting now takes two calls. If the pause is accepted and the second call fails, the
+        campaign is left paused and no longer starts at its start time; the failure message says the campaign
+        is now paused, and RV(actions) lists the pause.
+    type: bool
+    default: false
   wait:
     description:
       - After a change, poll the campaign's status until the vendor reports the desired state.
@@ -266,6 +286,7 @@ def main():
             vdn_id=dict(type='int'),
             campaign_type=dict(type='str', choices=['preview', 'predictive']),
             reason=dict(type='str'),
+            start_now=dict(type='bool'),
         )),
         wait=dict(type='bool', default=False),
         wait_timeout=dict(type='int', default=120),

@@ -34,7 +34,7 @@ RUNNING = {
 PAUSE = {'voltmx': 'pause', 'isales': 'pause', 'ocamba': 'pause', 'wolkvox': 'stop', '8x8': 'PAUSED'}
 RESUME = {'voltmx': 'resume', 'isales': 'resume', 'ocamba': 'resume', 'wolkvox': 'start', '8x8': 'RUNNING'}
 # Record id field of each vendor in the simulator's admin API.
-ID_FIELD = {'voltmx': 'id', 'isales': 'campaignId', 'ocamba': 'id', 'wolkvox': 'campaign_id', '8x8': 'campaign-id'}
+ID_FIELD = {'voltmx': 'id', 'isales': 'id', 'ocamba': 'id', 'wolkvox': 'campaign_id', '8x8': 'campaign-id'}
 # Campaigns held in a maintenance window: some running, the others not (paused, stopped, scheduled...).
 WINDOW = {
     'voltmx': (['103', '104', '106', '108'], ['103', '108']),

@@ -137,7 +137,9 @@ def expected_outcome(provider, fault, phase):
     Reads are safe to repeat: transport errors, 429 and 502/503/504 are retried; an answer that
     is unreadable or a definite refusal (401, vendor business error, 500) fails. A write whose
     outcome is unknown (no answer, reset, 5xx, unreadable body) is read back and, when it did
-    not happen, sent again within the retry budget; a definite refusal fails without a resend."""
+    not happen, sent again within the retry budget; a definite refusal fails without a resend,
+    and so does a refusal read as "wrong state" (Wolkvox's 400) when the read-back shows the
+    campaign did not move."""
     if fault == 'http_401':
         return FAILED_CLEARLY, r'HTTP 40[13]'
     if fault == 'http_503_persistent':
@@ -149,7 +151,7 @@ def expected_outcome(provider, fault, phase):
         return FAILED_CLEARLY, r'(?s)read(ing)? (the status )?back.*HTTP 40[13]'
     if fault == 'malformed_json' and phase == 'read':
         return FAILED_CLEARLY, r'not JSON'
-    if fault == 'business_error' and (phase == 'read' or provider == 'isales'):
+    if fault == 'business_error' and (phase == 'read' or provider in ('isales', 'wolkvox')):
         return FAILED_CLEARLY, BUSINESS_ERROR_TEXT[provider]
     return SURVIVED, None
 
@@ -179,7 +181,7 @@ def _secrets():
 
 SECRETS = _secrets()
 
-_SIM_ID_KEY = {'voltmx': 'id', 'isales': 'campaignId', 'ocamba': 'id', 'wolkvox': 'campaign_id', '8x8': 'campaign-id'}
+_SIM_ID_KEY = {'voltmx': 'id', 'isales': 'id', 'ocamba': 'id', 'wolkvox': 'campaign_id', '8x8': 'campaign-id'}
 _EIGHT_STATES = {0: 'new', 1: 'running', 2: 'scheduled', 3: 'running', 4: 'running', 5: 'stopped', 6: 'stopped', 7: 'stopped',
                  8: 'paused', 9: 'paused', 10: 'purged', 11: 'purged'}
 

@@ -199,7 +199,7 @@ WRITE_METHOD = {'isales': 'PUT', 'wolkvox': 'PUT'}
     ('isales', 'resultCode 0200006', 1),      # a business failure code: not ambiguous, never resent
     ('ocamba', 'trace_id', 4),                # 5xx: outcome unknown, read back and retried within retries=3
     ('voltmx', 'HTTP 500', 4),
-    ('wolkvox', 'HTTP 400', 2),               # refused in this state: read back and planned again, once
+    ('wolkvox', 'HTTP 400', 1),               # refused, and the read-back shows it did not move: never resent
     ('8x8', 'HTTP 500', 4),
 ])
 def test_persistent_vendor_error_on_write_fails_clearly(provider, expected, most_writes, sim, playbook):

@@ -209,15 +209,16 @@ def test_isales_auth(sim):
 
 
 def test_isales_read(sim):
+    # Huawei's page "Querying Details About an Outbound Campaign": envelope + returnObject, as in its example.
     response = isales(sim, "GET", "/1/201")
     assert response.status_code == 200
     body = response.json()
     assert body["resultCode"] == "0200000" and body["returnCode"] == "0200000"
-    assert set(body) == {"resultCode", "resultDesc", "returnCode", "returnDesc", "data"}
-    assert body["data"]["campaignId"] == "201" and body["data"]["status"] == 2 and body["data"]["campaignName"]
-    admin(sim, "POST", "settings", {"isales_record_at_top_level": True})
-    top = isales(sim, "GET", "/1/202").json()
-    assert top["resultCode"] == "0200000" and top["campaignId"] == "202" and top["status"] == 3 and "data" not in top
+    assert set(body) == {"resultCode", "resultDesc", "returnCode", "returnDesc", "returnObject"}
+    record = body["returnObject"]
+    assert record["status"] == 2 and record["name"] == "Renewal Reminder Calls" and record["strBeginTime"] == "2025-01-01 00:00:00"
+    assert record["id"] == 201 and record["description"] is None and record["deviceType"] == 2 and "vdnId" not in record
+    assert isales(sim, "GET", "/1/202").json()["returnObject"]["status"] == 3
 
 
 @pytest.mark.parametrize("path,code", [
@@ -231,17 +232,48 @@ def test_isales_read_errors_are_http_200(sim, path, code):
     assert response.json()["returnCode"] == code
 
 
+ALL = {"status": 0, "deviceType": 0}
+
+
 def test_isales_list(sim):
-    body = isales(sim, "GET", "/1", {"status": 0, "curPage": 1, "rowsPerPage": 100}).json()
-    assert body["resultCode"] == "0200000" and body["total"] == 9 and len(body["data"]) == 9
-    page = isales(sim, "GET", "/1", {"status": 0, "curPage": 2, "rowsPerPage": 4}).json()
-    assert page["total"] == 9 and [r["campaignId"] for r in page["data"]] == ["205", "206", "207", "208"]
-    running = isales(sim, "GET", "/1", {"status": 2, "curPage": 1, "rowsPerPage": 100}).json()
-    assert {r["campaignId"] for r in running["data"]} == {"201", "205", "207"}
-    too_many = isales(sim, "GET", "/1", {"status": 0, "curPage": 1, "rowsPerPage": 101})
-    assert too_many.status_code == 200 and too_many.json()["resultCode"] == "0200001"
-    assert isales(sim, "GET", "/1", {"status": 0}).json()["resultCode"] == "0200001"
-    assert isales(sim, "GET", "/2", {"status": 0, "curPage": 1, "rowsPerPage": 10}).json()["total"] == 1
+    # Huawei's page "Querying All Outbound Campaigns": the envelope, the paging fields and the
+    # rows with exactly the fields of its example.
+    body = isales(sim, "GET", "/1", dict(ALL, curPage=1, rowsPerPage=100)).json()
+    assert body["resultCode"] == "0200000" and body["totalSize"] == 9 and len(body["data"]) == 9
+    assert set(body) == {"resultCode", "resultDesc", "returnCode", "returnDesc", "curPage", "totalSize", "rowsPerPage",
+                         "curSkillQueueCount", "curIvrCount", "data"}
+    assert (body["curSkillQueueCount"], body["curIvrCount"]) == (6, 3)
+    assert body["data"][0] == {"id": 201, "name": "Renewal Reminder Calls", "status": 2, "strBeginTime": "2025-01-01 00:00:00",
+                               "strEndTime": "2026-12-31 23:59:59", "deviceType": 2, "callerNo": "4008000201"}
+    page = isales(sim, "GET", "/1", dict(ALL, curPage=2, rowsPerPage=4)).json()
+    assert (page["totalSize"], page["curPage"], page["rowsPerPage"]) == (9, 2, 4)
+    assert [r["id"] for r in page["data"]] == [205, 206, 207, 208]
+    running = isales(sim, "GET", "/1", {"status": 2, "deviceType": 0, "curPage": 1, "rowsPerPage": 100}).json()
+    assert {r["id"] for r in running["data"]} == {201, 205, 207}
+    ivr = isales(sim, "GET", "/1", {"status": 0, "deviceType": 3, "curPage": 1, "rowsPerPage": 100}).json()
+    assert {r["id"] for r in ivr["data"]} == {203, 207}
+    # "If the input value is less than 1, the system automatically changes the value to 1."
+    assert isales(sim, "GET", "/1", dict(ALL, curPage=0, rowsPerPage=4)).json()["curPage"] == 1
+    assert isales(sim, "GET", "/2", dict(ALL, curPage=1, rowsPerPage=10)).json()["totalSize"] == 1
+
+
+@pytest.mark.parametrize("params,detail", [
+    ({"deviceType": 0, "curPage": 1, "rowsPerPage": 100}, "status is mandatory"),
+    ({"status": 0, "curPage": 1, "rowsPerPage": 100}, "deviceType is mandatory"),
+    ({"status": 0, "deviceType": 0, "rowsPerPage": 100}, "curPage is mandatory"),
+    ({"status": 0, "deviceType": 0, "curPage": 1}, "rowsPerPage is mandatory"),
+    ({"status": 0, "deviceType": 0, "curPage": 1, "rowsPerPage": 101}, "rowsPerPage must be from 1 to 100"),
+    ({"status": 1, "deviceType": 0, "curPage": 1, "rowsPerPage": 100}, "status must be"),
+    ({"status": 0, "deviceType": 4, "curPage": 1, "rowsPerPage": 100}, "deviceType must be"),
+    ({"status": "x", "deviceType": 0, "curPage": 1, "rowsPerPage": 100}, "status must be an integer"),
+])
+def test_isales_list_parameter_errors(sim, params, detail):
+    response = isales(sim, "GET", "/1", params)
+    assert response.status_code == 200
+    body = response.json()
+    assert body["resultCode"] == "0200001" and body["returnCode"] == "0200001"
+    assert body["resultDesc"].startswith("Parameter error: ") and detail in body["resultDesc"]
+    assert "data" not in body
 
 
 def test_isales_pause_and_resume(sim):
@@ -258,8 +290,9 @@ def test_isales_pause_and_resume(sim):
     ("/1/206/pause", "0200011", "The outbound campaign in the current status cannot be suspended."),
     ("/1/203/pause", "0200011", "The outbound campaign in the current status cannot be suspended."),
     ("/1/204/pause", "0200011", "The outbound campaign in the current status cannot be suspended."),
-    ("/1/205/resume", "0200012", "The outbound campaign in the current status cannot be resumed."),
-    ("/1/203/resume", "0200012", "The outbound campaign in the current status cannot be resumed."),
+    ("/1/205/resume", "0200011", "The outbound campaign in the current status cannot be resumed."),
+    ("/1/203/resume", "0200011", "The outbound campaign in the current status cannot be resumed."),
+    ("/1/204/resume", "0200011", "The outbound campaign in the current status cannot be resumed."),
     ("/1/999/pause", "0200007", "The outbound campaign does not exist."),
     ("/0/201/pause", "0200001", None),
 ])
@@ -507,10 +540,18 @@ EIGHT_OK = [
 
 @pytest.mark.parametrize("campaign_id,target,result", EIGHT_OK)
 def test_eight_allowed(sim, campaign_id, target, result):
+    # 8x8's OpenAPI documents the 200 with no body.
     response = eight_write(sim, campaign_id, target)
     assert response.status_code == 200
-    assert response.json() == {"message": "Campaign status changed."}
+    assert response.content == b""
     assert eight_read(sim, campaign_id).json()["campaign"]["status"] == result
+
+
+def test_eight_status_message_setting_answers_as_the_guide_shows(sim):
+    admin(sim, "POST", "settings", {"eightbyeight_status_message": True})
+    response = eight_write(sim, 6508, "RUNNING")
+    assert response.status_code == 200
+    assert response.json() == {"message": "Campaign status changed."}
 
 
 EIGHT_REFUSED = [
@@ -674,13 +715,13 @@ def test_admin_reset(sim):
     voltmx(sim, "POST", "/103/pause")
     fault(sim, provider="ocamba", kind="http_500")
     admin(sim, "POST", "latency", {"provider": "*", "ms": 100})
-    admin(sim, "POST", "settings", {"isales_record_at_top_level": True})
+    admin(sim, "POST", "settings", {"eightbyeight_post_405": True})
     admin(sim, "POST", "reset")
     assert campaign(sim, "voltmx", "103")["status"] == "Running"
     assert admin(sim, "GET", "requests") == []
     assert admin(sim, "GET", "faults")["faults"] == []
     assert admin(sim, "GET", "latency")["latency"] == {}
-    assert admin(sim, "GET", "settings")["settings"]["isales_record_at_top_level"] is False
+    assert admin(sim, "GET", "settings")["settings"]["eightbyeight_post_405"] is False
     assert admin(sim, "GET", "health") == {"ok": True}
 
 
@@ -696,7 +737,7 @@ def test_admin_seed_replace_and_generate(sim):
     assert answer["generated"]["8x8"] == ["100000", "100001", "100002"]
     assert ocamba(sim, "GET", "?page=1,1000").json()["total"] == 601
     assert ocamba(sim, "GET", "/gen-ocamba-600").json()["items"][0]["status"] == "running"
-    assert isales(sim, "GET", "/1/100399").json()["data"]["status"] == 3
+    assert isales(sim, "GET", "/1/100399").json()["returnObject"]["status"] == 3
     assert eight_read(sim, 100002).json()["campaign"]["status"] == 3
     assert wolkvox_act(sim, "stop", "preview", "gen-wolkvox-1").status_code == 200
     assert voltmx(sim, "POST", "/gen-voltmx-2/pause").status_code == 200
@@ -756,7 +797,8 @@ def test_admin_latency(sim):
 
 
 def test_admin_settings_validation(sim):
-    for body in ({"nope": 1}, {"wolkvox_success_http_status": 201}, {"ocamba_limits": {"per_hour": 3}}, {"isales_record_at_top_level": "yes"}):
+    for body in ({"nope": 1}, {"wolkvox_success_http_status": 201}, {"ocamba_limits": {"per_hour": 3}}, {"eightbyeight_post_405": "yes"},
+                 {"isales_record_at_top_level": True}):
         assert requests.post(sim.url + "/_sim/settings", json=body, timeout=TIMEOUT).status_code == 400
     settings = admin(sim, "POST", "settings", {"wolkvox_max_in_flight": 3})["settings"]
     assert settings["wolkvox_max_in_flight"] == 3 and settings["ocamba_limits"] == {"per_second": 10, "per_minute": 150}
@@ -782,7 +824,7 @@ def test_seed_covers_every_status(sim):
     }
     for provider, statuses in expected.items():
         assert {c["status"] for c in everything[provider]} >= statuses
-        assert all(c.get("name") or c.get("campaignName") or c.get("campaign_name") or c.get("campaign-name") for c in everything[provider])
+        assert all(c.get("name") or c.get("campaign_name") or c.get("campaign-name") for c in everything[provider])
 
 
 # ---------------------------------------------------------------------------------------- HTTPS and CLI

@@ -24,11 +24,18 @@ import time
 
 # The settings a test may change through ``POST /_sim/settings``; ``reset`` restores these.
 DEFAULT_SETTINGS = {
-    "isales_record_at_top_level": False,
     "wolkvox_success_http_status": 200,
     "eightbyeight_post_405": False,
+    # 8x8's OpenAPI documents the status write's 200 with no body; its guide shows a message.
+    "eightbyeight_status_message": False,
+    # An Ocamba that answers its default view whatever ``fields`` asks (the view is not documented).
+    "ocamba_ignore_fields": False,
     "ocamba_limits": {"per_second": 10, "per_minute": 150},
     "wolkvox_max_in_flight": 2,
+    # Volt MX cloud takes no Basic auth: false refuses it with 401, like the cloud.
+    "voltmx_basic_auth": True,
+    # Campaign calls each claims token from the login is good for before it answers 401 (expired); null: no limit.
+    "voltmx_token_max_uses": None,
 }
 
 PROVIDERS = ("voltmx", "isales", "ocamba", "wolkvox", "8x8")
@@ -36,7 +43,7 @@ PROVIDERS = ("voltmx", "isales", "ocamba", "wolkvox", "8x8")
 FAULT_KINDS = (
     "http_500", "http_502", "http_503", "http_504", "http_429", "http_401",
     "slow", "reset_before", "reset_after", "malformed_json", "html_error",
-    "wolkvox_403_concurrency", "business_error",
+    "wolkvox_403_concurrency", "business_error", "refused", "bad_request", "moved",
 )
 
 FAULT_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
@@ -75,6 +82,12 @@ class Request:
             if key.lower() == lname:
                 return value
         return default
+
+    def redacted_json(self):
+        """The JSON body, with a login's ``password`` replaced by ``<redacted>``."""
+        if isinstance(self.json, dict) and "password" in self.json:
+            return dict(self.json, password="<redacted>")
+        return self.json
 
     def redacted_headers(self):
         """Request headers as a dict, with credentials replaced by ``<redacted>``."""
@@ -189,6 +202,7 @@ class SimState:
         self.seq = 0
         self.ocamba_limiter = OcambaLimiter()
         self.in_flight = {}
+        self.sessions = {}
         self.reset()
 
     # ------------------------------------------------------------------ reset/seed
@@ -205,6 +219,8 @@ class SimState:
             self.log = []
             self.seq = 0
             self.ocamba_limiter.clear()
+            # Tokens issued by a vendor's login endpoint (Volt MX claims tokens): token -> its record.
+            self.sessions = {}
 
     def replace_campaigns(self, provider, records):
         """Replace every campaign of one provider."""
@@ -235,7 +251,7 @@ class SimState:
             for key, value in values.items():
                 if key not in DEFAULT_SETTINGS:
                     raise AdminError("unknown setting %r" % (key,))
-                if key in ("isales_record_at_top_level", "eightbyeight_post_405"):
+                if isinstance(DEFAULT_SETTINGS[key], bool):
                     if not isinstance(value, bool):
                         raise AdminError("%s must be a boolean" % key)
                     new[key] = value
@@ -246,6 +262,10 @@ class SimState:
                 elif key == "wolkvox_max_in_flight":
                     if not isinstance(value, int) or isinstance(value, bool) or value < 1:
                         raise AdminError("wolkvox_max_in_flight must be an integer >= 1")
+                    new[key] = value
+                elif key == "voltmx_token_max_uses":
+                    if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < 1):
+                        raise AdminError("voltmx_token_max_uses must be an integer >= 1 or null (no limit)")
                     new[key] = value
                 else:
                     if not isinstance(value, dict):
@@ -288,7 +308,7 @@ class SimState:
         """Validate one fault specification; returns the normalised fault."""
         if not isinstance(spec, dict):
             raise AdminError("a fault must be a JSON object")
-        unknown = set(spec) - {"provider", "kind", "count", "method", "retry_after", "delay_s"}
+        unknown = set(spec) - {"provider", "kind", "count", "method", "retry_after", "delay_s", "status"}
         if unknown:
             raise AdminError("unknown fault fields: %s" % ", ".join(sorted(unknown)))
         provider = spec.get("provider")
@@ -308,8 +328,10 @@ class SimState:
         delay_s = spec.get("delay_s", 5.0)
         if isinstance(delay_s, bool) or not isinstance(delay_s, (int, float)) or delay_s < 0:
             raise AdminError("delay_s must be a number >= 0")
+        if (kind == "moved") != ("status" in spec):
+            raise AdminError("status (the vendor's native status the campaign moves to) goes with, and only with, a moved fault")
         return {"provider": provider, "kind": kind, "count": count, "method": method,
-                "retry_after": str(spec.get("retry_after", "1")), "delay_s": float(delay_s)}
+                "retry_after": str(spec.get("retry_after", "1")), "delay_s": float(delay_s), "status": spec.get("status")}
 
     def add_faults(self, specs):
         """Queue faults (all or none); see ``faults.py`` for the kinds."""
@@ -343,7 +365,7 @@ class SimState:
             return copy.deepcopy(self.faults)
 
     # ------------------------------------------------------------------ request log
-    def log_start(self, request, provider, campaign_id):
+    def log_start(self, request, provider, campaign_id, write=None):
         """Open a log entry for a vendor request; returns the (live) entry."""
         with self.lock:
             self.seq += 1
@@ -354,9 +376,9 @@ class SimState:
                 "path": request.path,
                 "query": dict(request.query),
                 "status": None,
-                "write": request.method != "GET",
+                "write": request.method != "GET" if write is None else write,
                 "campaign_id": campaign_id,
-                "body": request.json,
+                "body": request.redacted_json(),
                 "fault": None,
                 "started": time.monotonic(),
                 "finished": None,

@@ -7,8 +7,9 @@
 Faults are queued through ``POST /_sim/faults`` and fire, in order, for the vendor
 requests they match (provider, optional method), one per request, until their count
 is used up. All kinds answer before the request is processed, except ``slow`` (sleeps
-``delay_s`` then answers normally) and ``reset_after`` (applies the request, then drops
-the connection without an answer).
+``delay_s`` then answers normally), ``reset_after`` (applies the request, then drops
+the connection without an answer) and ``moved`` (someone else changes the campaign to the
+native ``status`` just before the request is processed, which then answers normally).
 """
 
 import time
@@ -36,6 +37,16 @@ def apply_fault(state, vendor, wolkvox, fault, request, route):
     if kind == "reset_after":
         vendor.handle(state, request, route)
         return Response(None, reset=True)
+    if kind == "moved":
+        with state.lock:
+            record = vendor.find(state, route.campaign_id)
+            if record is not None:
+                record["status"] = fault["status"]
+        return vendor.handle(state, request, route)
+    if kind == "refused":
+        return vendor.refused(state)
+    if kind == "bad_request":
+        return vendor.bad_request(state)
     if kind in PLAIN_STATUS:
         return vendor.http_error(PLAIN_STATUS[kind])
     if kind == "http_429":

@@ -6,7 +6,7 @@
 
 Paths (they do not collide, so everything is served on one port):
 
-* Volt MX ``/api/v1/campaigns...``              (``vendors/voltmx.py``)
+* Volt MX ``/api/v1/campaigns...`` and its login ``/authService/accounts/login`` (``vendors/voltmx.py``)
 * Huawei iSales ``/rest/isales/v1/openapi/...``  (``vendors/isales.py``)
 * Ocamba ``/v1/hood/campaigns...``              (``vendors/ocamba.py``)
 * Wolkvox ``/api/v2/information.php`` and ``/api/v2/campaign.php`` (``vendors/wolkvox.py``)
@@ -340,7 +340,7 @@ class Simulator:
             state.log_finish(entry, 404, None)
             return response
         route = vendor.route(request)
-        entry = state.log_start(request, vendor.name, route.campaign_id)
+        entry = state.log_start(request, vendor.name, route.campaign_id, vendor.is_write(request, route))
         fault_name = None
         response, release = vendor.before(state, request)
         try:

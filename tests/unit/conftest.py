@@ -129,12 +129,22 @@ class ModuleExit(Exception):
 
 def _exit_json(self, **kwargs):
     kwargs.setdefault('changed', False)
-    raise ModuleExit(remove_values(kwargs, self.no_log_values))
+    raise ModuleExit(remove_values(_with_warnings(self, kwargs), self.no_log_values))
 
 
 def _fail_json(self, msg, exception=None, **kwargs):
     kwargs.update(failed=True, msg=str(msg))
-    raise ModuleExit(remove_values(kwargs, self.no_log_values))
+    raise ModuleExit(remove_values(_with_warnings(self, kwargs), self.no_log_values))
+
+
+def _warn(self, warning, **_kwargs):
+    # Ansible keeps warnings process-wide and prints them with the result; tests share a process.
+    self.__dict__.setdefault('_test_warnings', []).append(warning)
+
+
+def _with_warnings(module, result):
+    warnings = module.__dict__.get('_test_warnings')
+    return dict(result, warnings=list(warnings)) if warnings else result
 
 
 class Clock:
@@ -173,6 +183,7 @@ def run_module(monkeypatch, tmp_path, clock, limiter_sleeps):
     this test's own directory."""
     monkeypatch.setattr(basic.AnsibleModule, 'exit_json', _exit_json)
     monkeypatch.setattr(basic.AnsibleModule, 'fail_json', _fail_json)
+    monkeypatch.setattr(basic.AnsibleModule, 'warn', _warn)
 
     def limiter_sleep(seconds):
         limiter_sleeps.append(seconds)

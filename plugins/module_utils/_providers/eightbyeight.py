@@ -22,6 +22,7 @@ from ansible_collections.campaignops.campaigns.plugins.module_utils._provider im
 
 # From 8x8's OpenAPI servers list: the one platform whose host does not follow vcc-{platform}.8x8.com.
 PLATFORM_HOSTS = {'bc2': 'https://odcc2.bell.ca'}
+BELL_PREFIX = 'bc'
 STATUS_NAMES = {
     0: 'New', 1: 'Manual Started', 2: 'Scheduled', 3: 'Manual Running', 4: 'Schedule Running', 5: 'Manual Stopped',
     6: 'Completed', 7: 'Schedule Stopped', 8: 'Manual Paused', 9: 'Schedule Paused', 10: 'Manual Purged', 11: 'Schedule Purged',
@@ -51,6 +52,7 @@ class EightByEight(Provider):
         'purged': {'running': 'run', 'stopped': 'stop'},
     }
     can_list = False
+    start_time_fields = ('start-time',)
 
     @classmethod
     def canonical(cls, native_status):
@@ -62,6 +64,10 @@ class EightByEight(Provider):
             options['platform'] = validate_platform(options['platform'])
         if not options.get('api_url') and not options.get('platform'):
             raise ValidationError('provider=8x8 needs platform (EIGHTBYEIGHT_PLATFORM), e.g. na12, or api_url (EIGHTBYEIGHT_API_URL)')
+        if not options.get('api_url') and options['platform'].startswith(BELL_PREFIX) and options['platform'] not in PLATFORM_HOSTS:
+            # Bell Canada hosts its platforms itself; 8x8 documents the host of bc2 only.
+            raise ValidationError('platform {0} is a Bell Canada platform whose host 8x8 does not document: give api_url, the '
+                                  'scheme and host you use for Configuration Manager'.format(options['platform']))
 
     @classmethod
     def resolve_base_url(cls, options):
@@ -98,7 +104,8 @@ class EightByEight(Provider):
             response = self.write('PATCH', url, body)
         if response.status_code >= 400:
             raise self.error(response, what, write=True)
-        self.require_success_body(response, what)
+        # 8x8's OpenAPI documents the 200 with no body; its guide shows {"message": ...}.
+        self.require_success_body(response, what, empty_allowed=True)
 
     def write(self, method, url, body):
         headers = {'Accept': 'application/json', 'Content-Type': 'application/json'}

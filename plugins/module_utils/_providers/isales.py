@@ -7,7 +7,12 @@
 
 """Huawei CEC CC-iSales outbound campaigns (``/rest/isales/v1/openapi/campaigns/{vdnId}``).
 
-Huawei answers HTTP 200 for almost everything; success is ``resultCode == "0200000"`` only."""
+Follows Huawei's CEC API reference, pages "Querying Details About an Outbound Campaign" (the
+campaign is ``returnObject``), "Querying All Outbound Campaigns" (``status``, ``deviceType``,
+``curPage`` and ``rowsPerPage`` are mandatory; rows under ``data``, paged by ``totalSize``),
+"Suspending an Outbound Campaign" and "Resuming an Outbound Campaign" (both refuse with
+``0200011``). Huawei answers HTTP 200 for almost everything; success is
+``resultCode == "0200000"`` only."""
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
@@ -29,18 +34,29 @@ from ansible_collections.campaignops.campaigns.plugins.module_utils._provider im
 
 SUCCESS = '0200000'
 NOT_FOUND_CODES = ('0200007',)
-# 0200011 is documented for pause; the code for "cannot be resumed in current status" is not
-# published (inferred: 0200012).
-WRONG_STATE_CODES = ('0200011', '0200012')
+# Huawei publishes 0200011 ("the outbound campaign in the current status cannot be ...") on both
+# the Suspending and the Resuming page.
+WRONG_STATE_CODES = ('0200011',)
 CONTENT_TYPE = 'application/json; charset=UTF-8'
+# "Querying All Outbound Campaigns": rowsPerPage is at most 100; status=0 and deviceType=0 mean all.
 ROWS_PER_PAGE = 100
+LIST_QUERY = '?status=0&deviceType=0&curPage={page}&rowsPerPage={rows}'
+# The campaign status codes Huawei documents (list page: 2 started, 3 suspended, 4 completed).
+# Any other code is reported as observed (canonical "unknown") and never moved from.
+STATUS_NAMES = {2: 'started', 3: 'suspended', 4: 'completed'}
 SIGNED_HEADERS = 'content-type;host'
 
 
 def sign_request(method, url, content_type, access_key, secret_key, now=None):
-    """The ``Authorization`` value for one request, following the CEC AK/SK demo (``SignInfo``):
-    a canonical request signed with HMAC-SHA256 under a key derived from the SK and the
-    ``auth-v2/AK/timestamp`` prefix. The layout lives here only, so it is one place to adjust."""
+    """The ``Authorization`` value for one request (CEC "C2" AK/SK authentication).
+
+    The layout is **inferred**: Huawei publishes the rule only as a figure and a Java demo
+    (``SignInfo``, ``CmsParameters``); its text confirms only the lower-cased, sorted,
+    ``;``-joined signed header names and HTTP 401 on failure. Inferred here: a canonical request
+    signed with HMAC-SHA256 under a key derived from the SK and the ``auth-v2/AK/timestamp``
+    prefix, with a UTC ``%Y-%m-%dT%H:%M:%SZ`` timestamp. The layout lives in this function only,
+    so it is one place to adjust; a deployment behind its own gateway can pass a ready
+    ``Authorization`` value as ``token`` instead."""
     now = now or datetime.datetime.now(datetime.timezone.utc)
     timestamp = now.strftime('%Y-%m-%dT%H:%M:%SZ')
     prefix = 'auth-v2/{0}/{1}'.format(access_key, timestamp)
@@ -118,27 +134,45 @@ class ISales(Provider):
         raise VendorError('{0}: failed although HTTP said 200 ({1})'.format(what, detail))
 
     def read(self, item):
+        """One campaign (Huawei's page "Querying Details About an Outbound Campaign"): the record
+        is ``returnObject`` (``name``, ``description``, ``status``, ``strBeginTime``, ...). The page
+        does not promise the id inside it, so the campaign keeps the id that was asked for."""
         what = self.what(item['campaign_id'])
         body = self.call('GET', self.base(item['vdn_id']) + '/' + quote(item['campaign_id'], safe=''), what)
-        # Huawei does not say where the record sits: under "data" when present, else top level.
-        record = body.get('data') if isinstance(body.get('data'), dict) else body
+        record = body.get('returnObject')
+        if not isinstance(record, dict):
+            raise VendorError('{0}: the answer has no campaign "returnObject"'.format(what))
         return self.to_campaign(record, what, item['campaign_id'])
 
     def list(self, item):
+        """Every campaign of the VDN (Huawei's page "Querying All Outbound Campaigns"): ``status``,
+        ``deviceType``, ``curPage`` and ``rowsPerPage`` are all mandatory; the rows are ``data``,
+        each with its ``id``, and ``totalSize`` counts them across pages."""
         if item.get('vdn_id') is None:
             raise ValidationError('provider=isales needs vdn_id (1-9999, or ISALES_VDN_ID) to list campaigns')
 
         def fetch_page(index, _collected):
-            url = '{0}?status=0&curPage={1}&rowsPerPage={2}'.format(self.base(item['vdn_id']), index + 1, ROWS_PER_PAGE)
+            url = self.base(item['vdn_id']) + LIST_QUERY.format(page=index + 1, rows=ROWS_PER_PAGE)
             return self.call('GET', url, self.what())
-        return self.collect_pages(fetch_page, ROWS_PER_PAGE, 'data')
+        return self.collect_pages(fetch_page, ROWS_PER_PAGE, 'data', total_key='totalSize')
 
     def apply(self, campaign, action, item):
         url = '{0}/{1}/{2}'.format(self.base(item['vdn_id']), quote(campaign.id, safe=''), action)
         self.call('PUT', url, '{0}: {1}'.format(self.what(campaign.id), action), write=True)
 
     def to_campaign(self, record, what, campaign_id):
+        """A campaign from a ``returnObject`` (``campaign_id`` is the id asked for) or from a
+        list row (``campaign_id`` is None: the row's own ``id``)."""
         if not isinstance(record, dict) or record.get('status') is None:
             raise VendorError('{0}: the answer has no campaign "status"'.format(what))
-        campaign_id = str(record.get('campaignId', record.get('id', campaign_id)))
-        return self.campaign(campaign_id, record['status'], name=record.get('campaignName') or record.get('name'), raw=record)
+        if campaign_id is None:
+            if record.get('id') in (None, ''):
+                raise VendorError('{0}: a campaign in the list answer has no "id"'.format(what))
+            campaign_id = record['id']
+        return self.campaign(str(campaign_id), record['status'], name=record.get('name'), raw=record)
+
+    def describe_native(self, native_status):
+        name = STATUS_NAMES.get(int_or_none(native_status))
+        if name:
+            return '{0} ({1})'.format(native_status, name)
+        return '{0!r}, a status code Huawei does not document (only 2 started, 3 suspended, 4 completed)'.format(native_status)

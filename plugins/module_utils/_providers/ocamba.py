@@ -11,14 +11,18 @@ with a ``trace_id`` that Ocamba support asks for, and per-account rate limits.""
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from ansible_collections.campaignops.campaigns.plugins.module_utils._errors import NotFoundError, VendorError
+from ansible_collections.campaignops.campaigns.plugins.module_utils._errors import NotFoundError, ValidationError, VendorError
 from ansible_collections.campaignops.campaigns.plugins.module_utils._http import decode_json
+from ansible_collections.campaignops.campaigns.plugins.module_utils._options import validate_campaign_id
 from ansible_collections.campaignops.campaigns.plugins.module_utils._provider import Provider, int_or_none
 
 PAGE_SIZE = 100
 # Below this, reading the campaigns one by one costs no more than the list's first page.
 PREFETCH_MIN_CAMPAIGNS = 3
 DEFAULT_REASON = 'Changed by Ansible (campaignops.campaigns.campaign_state)'
+# Ocamba lists "in the default view" unless asked for fields, and does not document that view to
+# carry the status: every list call names what the module reads from its rows.
+LIST_FIELDS = 'id,name,status,scheduled_time'
 
 
 class Ocamba(Provider):
@@ -48,6 +52,7 @@ class Ocamba(Provider):
     wrong_state_statuses = (400,)
     # Documented per account: burst 10 requests/s, steady 150 requests/min.
     rate_limits = ((10, 1.0), (150, 60.0))
+    start_time_fields = ('scheduled_time', 'next_run_time')
 
     def send(self, method, url, params=None, body=None):
         headers = {'Authorization': 'Bearer {0}'.format(self.options['token']), 'Accept': 'application/json'}
@@ -77,10 +82,10 @@ class Ocamba(Provider):
         items = body.get('items') if isinstance(body, dict) else None
         if not isinstance(items, list):
             return {}
-        return dict((str(record.get('id')), record) for record in items if isinstance(record, dict) and str(record.get('id')) in wanted)
+        return dict((str(record.get('id')), record) for record in items if has_status(record) and str(record.get('id')) in wanted)
 
     def list_page(self, index):
-        params = {'page': '{0},{1}'.format(index + 1, PAGE_SIZE)}
+        params = {'page': '{0},{1}'.format(index + 1, PAGE_SIZE), 'fields': LIST_FIELDS}
         return self.json_or_error(self.send('GET', self.url('v1', 'hood', 'campaigns'), params=params), self.what())
 
     def read(self, item):
@@ -100,6 +105,17 @@ class Ocamba(Provider):
 
     def list(self, item):
         return self.collect_pages(lambda index, _collected: self.list_page(index), PAGE_SIZE, 'items')
+
+    def to_listed_campaign(self, record, what):
+        """A list row stands in for a read only when it carries the status; else read the campaign."""
+        if has_status(record) or not isinstance(record, dict) or record.get('id') in (None, ''):
+            return self.to_campaign(record, what, None)
+        try:
+            campaign_id = validate_campaign_id(str(record['id']))
+        except ValidationError as exc:
+            # The id goes into the read's URL: an odd one must not reach another resource.
+            raise VendorError('{0}: a campaign list row has an id no campaign URL can carry ({1})'.format(what, exc.message))
+        return self.read(dict(campaign_id=campaign_id))
 
     def apply(self, campaign, action, item):
         if action == 'resume':
@@ -123,6 +139,10 @@ class Ocamba(Provider):
         return '{0} (trace_id {1})'.format(detail, trace_id) if trace_id else detail
 
     def to_campaign(self, record, what, campaign_id):
-        if not isinstance(record, dict) or not isinstance(record.get('status'), str):
+        if not has_status(record):
             raise VendorError('{0}: the answer has no campaign "status"'.format(what))
         return self.campaign(str(record.get('id', campaign_id)), record['status'], name=record.get('name'), raw=record)
+
+
+def has_status(record):
+    return isinstance(record, dict) and isinstance(record.get('status'), str)

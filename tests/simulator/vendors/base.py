@@ -106,6 +106,10 @@ class Vendor:
         """Answer one request."""
         raise NotImplementedError
 
+    def is_write(self, request, route):  # pylint: disable=unused-argument
+        """Whether the request log counts this call as a write (every non-GET, unless a vendor says otherwise)."""
+        return request.method != "GET"
+
     def decorate(self, state, request, response):
         """Add vendor headers to any answer (including injected faults)."""
 
@@ -124,6 +128,14 @@ class Vendor:
     def business_error(self, state):  # pylint: disable=unused-argument
         """The vendor's own business failure."""
         return self.http_error(500, "Internal server error")
+
+    def refused(self, state):  # pylint: disable=unused-argument
+        """The vendor's answer to a call the campaign's status does not allow."""
+        return self.http_error(400, "Invalid request format")
+
+    def bad_request(self, state):  # pylint: disable=unused-argument
+        """The vendor's answer to a request it cannot parse."""
+        return self.http_error(400, "Invalid request format")
 
     # ------------------------------------------------------------------ campaigns
     def campaigns(self, state):

@@ -6,7 +6,11 @@
 
 * ``GET /api/stats/campaigns/{id}.json`` (Basic tenant:data token) -> ``{"campaign": {...}}``.
 * ``POST /api/tstats/campaigns/{id}`` (Basic tenant:action token, ``PATCH`` accepted too)
-  with ``{"status": "RUNNING"|"PAUSED"|"PURGED"|"STOPPED"}`` -> ``{"message": "Campaign status changed."}``.
+  with ``{"status": "RUNNING"|"PAUSED"|"PURGED"|"STOPPED"}`` -> 200 with no body, as 8x8's
+  OpenAPI file (``../shared/vendor-specs/8x8_dynamic_campaigns.openapi.json``, response "200: The
+  campaign status has changed.") documents it; with the setting ``eightbyeight_status_message``
+  the body is ``{"message": "Campaign status changed."}``, as 8x8's "CC Managing Campaign Status"
+  guide shows it.
 
 Using the action token to read or the data token to write answers 401. Ids are digits;
 anything else or an unknown id answers 404. Write checks, in order: not a dynamic campaign
@@ -18,6 +22,7 @@ not in 8x8's state machine (400 ``Invalid state transition``). With the setting
 import datetime
 import hmac
 
+from ..core import Response
 from .base import DIGITS, Route, Vendor, parse_basic
 
 # target -> numeric statuses it may be reached from (8x8's state machine)
@@ -48,6 +53,10 @@ class EightByEight(Vendor):
         if len(parts) == 1:
             return Route("write", parts[0])
         return Route("not_found")
+
+    def refused(self, state):
+        # 8x8's OpenAPI example "InvalidStateTransition".
+        return self.json(400, {"message": "Invalid state transition"})
 
     def authorized(self, state, request, token_name):
         """True when Basic auth carries the tenant and the named token."""
@@ -102,7 +111,9 @@ class EightByEight(Vendor):
                 record["actual-run-time"] = stamp
             elif target == "STOPPED":
                 record["actual-stop-time"] = stamp
-        return self.json(200, {"message": "Campaign status changed."})
+        if state.setting("eightbyeight_status_message"):
+            return self.json(200, {"message": "Campaign status changed."})
+        return Response(200, b"", [])
 
     def generate(self, campaign_id, index, spec):
         return {

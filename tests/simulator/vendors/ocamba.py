@@ -5,9 +5,12 @@
 """Ocamba Hood push campaigns (``/v1/hood/campaigns``).
 
 * ``GET /v1/hood/campaigns/{id}`` -> ``{"total": 1, "items": [record]}``; unknown id: 404.
-* ``GET /v1/hood/campaigns?page=N,M&sort=...&q=...&status=...`` -> ``{"total": N, "items": [...]}``.
+* ``GET /v1/hood/campaigns?fields=...&page=N,M&sort=...&q=...&status=...`` -> ``{"total": N, "items": [...]}``.
   ``page=N,M`` follows Ocamba's documentation: N is the page number (from 1), M the items per
-  page (default 10, at most 1000). ``sort`` takes comma-separated fields with an optional ``-``
+  page (default 10, at most 1000). Ocamba's "List campaigns" page says the list returns "the 10
+  last created campaigns ... in the default view" and that ``fields`` selects the fields; it does
+  not say the default view carries ``status``, so this simulator's default view leaves it out
+  (``DEFAULT_VIEW``) and only ``fields=...,status`` brings it. An unknown field answers 400. ``sort`` takes comma-separated fields with an optional ``-``
   (default ``-create_time``: the last created first, as Ocamba does); ``q`` searches name and
   description; ``status`` filters with Ocamba's ``eq:``/``neq:``/``in:``/``nin:`` operators.
 * ``POST /{id}/pause`` ``{"reason": str}`` from running/scheduled -> paused.
@@ -51,6 +54,10 @@ SCHEDULED_TIME = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9
 SORTABLE = ("id", "name", "status", "next_run_time", "run_counter", "create_time", "update_time")
 MAX_PAGE_SIZE = 1000
 DEFAULT_PAGE_SIZE = 10
+# The strictest reading of "the default view": nothing Ocamba does not promise, so no status.
+DEFAULT_VIEW = ("id", "name", "create_time", "update_time")
+LISTABLE_FIELDS = ("id", "company_id", "name", "description", "status", "send_strategy", "scheduled_time",
+                   "next_run_time", "run_counter", "was_launched", "create_time", "update_time")
 
 # action -> (statuses it may start from, refusal message)
 ACTIONS = {
@@ -136,6 +143,13 @@ class Ocamba(Vendor):
     def business_error(self, state):
         return self.http_error(500)
 
+    def refused(self, state):
+        return self.http_error(400, ACTIONS["pause"][1])
+
+    def bad_request(self, state):
+        # The one 400 Ocamba's own pages show (the seed's "Cancel a Campaign").
+        return self.http_error(400, BODY_INVALID)
+
     def authorized(self, state, request):
         """True when the bearer token is one of the seeded ones."""
         creds = state.credentials.get(self.name, {})
@@ -198,6 +212,11 @@ class Ocamba(Vendor):
             predicate = _status_filter(request.query["status"])
             if predicate is None:
                 return self.http_error(400, "The status parameter is not valid.")
+        fields = [f for f in request.query.get("fields", "").split(",") if f] or list(DEFAULT_VIEW)
+        if not all(f in LISTABLE_FIELDS for f in fields):
+            return self.http_error(400, "The fields parameter is not valid.")
+        if state.setting("ocamba_ignore_fields"):
+            fields = list(DEFAULT_VIEW)
         query = request.query.get("q", "").lower()
         with state.lock:
             records = [dict(r) for r in self.campaigns(state)]
@@ -210,7 +229,8 @@ class Ocamba(Vendor):
             key = field.lstrip("-")
             records.sort(key=lambda r, k=key: (r.get(k) is None, str(r.get(k, ""))), reverse=field.startswith("-"))
         first = (page - 1) * size
-        return self.json(200, {"total": len(records), "items": records[first:first + size]})
+        rows = [dict((f, r.get(f)) for f in fields) for r in records[first:first + size]]
+        return self.json(200, {"total": len(records), "items": rows})
 
     def _act(self, state, request, campaign_id, action):
         body = request.json if request.json_valid else None

@@ -62,6 +62,9 @@ class Wolkvox(Vendor):
         text = message or REASONS.get(status, "Error")
         return self.error(status, text.upper(), text)
 
+    def bad_request(self, state):
+        return self.error(400, "SOME PARAMETERS ARE REQUIRED")
+
     def concurrency_error(self, state):
         """The 403 of a third simultaneous request."""
         return self.error(403, CONCURRENCY % state.setting("wolkvox_max_in_flight"))

@@ -157,16 +157,53 @@ def test_refused_write_is_read_back_and_planned_again_once(eight, rsps, sent, bo
     assert result['campaign']['state'] == 'stopped'
 
 
-def test_refused_write_is_not_retried_forever(eight, rsps, sent):
+def test_refused_write_of_a_campaign_that_did_not_move_fails_after_one_write(eight, rsps, sent):
     rsps.add(responses.GET, READ, json=record(3))
     rsps.add(responses.POST, WRITE, status=400, json={'message': 'Invalid state transition'})
     rsps.add(responses.GET, READ, json=record(3))
-    rsps.add(responses.POST, WRITE, status=400, json={'message': 'Invalid state transition'})
     with pytest.raises(WrongStateError) as caught:
         Converger(eight).converge(item('paused'))
-    assert caught.value.message == '8x8 campaign 6561: pause: HTTP 400: Invalid state transition'
+    assert caught.value.message == ('8x8 campaign 6561: pause: HTTP 400: Invalid state transition; read back: the campaign is '
+                                    'still running, so the vendor refused this call (not sent again)')
     assert caught.value.details['actions'] == []
+    assert sent() == [('GET', READ), ('POST', WRITE), ('GET', READ)]
+
+
+def test_refused_write_while_the_vendor_still_shows_an_earlier_state_never_resends_an_accepted_write(eight, rsps, sent, body_of):
+    # running -> purged: the pause is accepted, the purge refused, and the read-back still says
+    # running (the vendor lags). Planning from running would send the accepted pause again.
+    rsps.add(responses.GET, READ, json=record(3))
+    rsps.add(responses.POST, WRITE, status=200, body='')
+    rsps.add(responses.POST, WRITE, status=400, json={'message': 'Invalid state transition'})
+    rsps.add(responses.GET, READ, json=record(3))
+    with pytest.raises(WrongStateError) as caught:
+        Converger(eight).converge(item('purged'))
+    assert [body_of(call) for call in rsps.calls if call.request.method == 'POST'] == [{'status': 'PAUSED'}, {'status': 'PURGED'}]
+    assert caught.value.details['actions'] == ['pause']
+    assert 'already applied: pause' in caught.value.message and 'not sent again' in caught.value.message
+
+
+def test_moved_campaign_refused_again_after_the_replan_fails_without_a_third_write(eight, rsps, sent):
+    rsps.add(responses.GET, READ, json=record(3))
+    rsps.add(responses.POST, WRITE, status=400, json={'message': 'Invalid state transition'})
+    rsps.add(responses.GET, READ, json=record(8))
+    rsps.add(responses.POST, WRITE, status=400, json={'message': 'Invalid state transition'})
+    with pytest.raises(WrongStateError):
+        Converger(eight).converge(item('purged'))
     assert sent() == [('GET', READ), ('POST', WRITE), ('GET', READ), ('POST', WRITE)]
+
+
+def test_refused_write_of_a_campaign_that_moved_is_planned_again_once(eight, rsps, sent, body_of):
+    # Planned from running (pause, purge); someone paused it in between: only the purge is left.
+    rsps.add(responses.GET, READ, json=record(3))
+    rsps.add(responses.POST, WRITE, status=400, json={'message': 'Invalid state transition'})
+    rsps.add(responses.GET, READ, json=record(8))
+    rsps.add(responses.POST, WRITE, status=200, body='')
+    result = Converger(eight).converge(item('purged'))
+    assert sent() == [('GET', READ), ('POST', WRITE), ('GET', READ), ('POST', WRITE)]
+    assert [body_of(call) for call in rsps.calls if call.request.method == 'POST'] == [{'status': 'PAUSED'}, {'status': 'PURGED'}]
+    assert result['actions'] == ['purge']
+    assert result['campaign']['state'] == 'purged'
 
 
 def test_refused_write_then_a_forbidden_state_fails_naming_both(eight, rsps, sent):
@@ -316,11 +353,11 @@ def test_bulk_results_in_input_order_and_a_failure_does_not_stop_the_others(ocam
 
 
 OCAMBA_LIST = 'https://api.ocamba.com/v1/hood/campaigns'
-OCAMBA_PAGE = OCAMBA_LIST + '?page={0}%2C100'
+OCAMBA_PAGE = OCAMBA_LIST + '?page={0}%2C100&fields=id%2Cname%2Cstatus%2Cscheduled_time'
 
 
 def page_matcher(page):
-    return responses.matchers.query_param_matcher({'page': '{0},100'.format(page)})
+    return responses.matchers.query_param_matcher({'page': '{0},100'.format(page), 'fields': 'id,name,status,scheduled_time'})
 
 
 def ocamba_rows(*pairs):
@@ -546,13 +583,14 @@ def test_refused_write_is_not_counted_when_someone_else_made_the_change(eight, r
     assert result['campaign']['state'] == 'paused'
 
 
-def test_wolkvox_failure_code_in_the_body_of_a_write_is_read_back_and_planned_again(wolkvox, rsps, sent):
+def test_wolkvox_failure_code_in_the_body_of_a_write_is_read_back_and_not_sent_again(wolkvox, rsps, sent):
     rows = [{'campaign_id': '4001', 'type_campaign': 'preview', 'status': 'Started'}]
     stop = WOLKVOX_ACTION.format('stop', 'preview', '4001')
     rsps.add(responses.GET, WOLKVOX_LIST, json={'code': 200, 'error': None, 'msg': 'ok', 'data': rows})
     rsps.add(responses.PUT, stop, json={'code': 400, 'error': 'campaign busy', 'msg': 'not stopped'})
     rsps.add(responses.GET, WOLKVOX_LIST, json={'code': 200, 'error': None, 'msg': 'ok', 'data': rows})
-    rsps.add(responses.PUT, stop, json={'code': 202, 'error': None, 'msg': 'stopped'})
-    result = Converger(wolkvox).converge(item('paused', '4001'))
-    assert sent() == [('GET', WOLKVOX_LIST), ('PUT', stop), ('GET', WOLKVOX_LIST), ('PUT', stop)]
-    assert result['actions'] == ['stop']
+    with pytest.raises(WrongStateError) as caught:
+        Converger(wolkvox).converge(item('paused', '4001'))
+    assert sent() == [('GET', WOLKVOX_LIST), ('PUT', stop), ('GET', WOLKVOX_LIST)]
+    assert 'campaign busy' in caught.value.message and 'still running' in caught.value.message
+    assert caught.value.details['actions'] == []

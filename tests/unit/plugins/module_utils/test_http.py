@@ -160,12 +160,113 @@ def test_throttled_write_is_retried_as_told(http, rsps, sleeps, body_of, method)
     assert sleeps == [2.0]
 
 
-def test_throttled_write_gives_up_with_the_last_answer(http, rsps, sleeps):
-    for _attempt in range(4):
+def test_throttled_answers_do_not_use_up_the_retries(http, rsps, sleeps):
+    # Issue 11: a fourth 429 in a row failed the campaign although the vendor had processed nothing.
+    for _attempt in range(6):
         rsps.add(responses.POST, URL, status=429, headers={'Retry-After': '1'}, json={})
+    rsps.add(responses.POST, URL, status=204)
+    assert http.request('POST', URL, json_body={'reason': 'x'}).status_code == 204
+    assert len(rsps.calls) == 7
+    assert sleeps == [1.0] * 6
+
+
+def test_throttled_write_gives_up_when_the_time_budget_is_spent(http, rsps, sleeps):
+    # The fixture's timeout is 7 s, so the budget is 70 s: seven waits of 10 s, then no more.
+    rsps.add(responses.POST, URL, status=429, headers={'Retry-After': '10'},
+             json={'code': 429, 'title': 'Too many requests.', 'trace_id': 'T-1'})
+    with pytest.raises(VendorError) as caught:
+        http.request('POST', URL, json_body={'reason': 'x'})
+    assert sleeps == [10.0] * 7
+    assert len(rsps.calls) == 8
+    message = caught.value.message
+    assert message.startswith('POST {0}: still throttled by the vendor (HTTP 429) after 70 s; nothing was applied. '
+                              'A throttled request is retried for up to 70 s (10 x timeout)'.format(URL))
+    assert 'T-1' in message
+    # Refused before processing: the engine must not read back and send it again as if unknown.
+    assert caught.value.ambiguous is False
+
+
+def test_budget_is_ten_request_timeouts():
+    assert _http.HttpClient(timeout=30.0).throttle_budget == 300.0
+    assert _http.HttpClient(timeout=2.5).throttle_budget == 25.0
+
+
+def test_a_wait_longer_than_the_rest_of_the_budget_fails_now(rsps, sleeps):
+    http = _http.HttpClient(timeout=7.0, retry=_http.RetryPolicy(sleep=sleeps.append), throttle_budget=30.0)
+    rsps.add(responses.PUT, URL, status=429, headers={'Retry-After': '20'}, json={})
+    with pytest.raises(VendorError, match=r'after 20 s; nothing was applied'):
+        http.request('PUT', URL)
+    assert sleeps == [20.0]
+
+
+class ClockedLimiter:
+    """A limiter whose acquire() takes ``hold`` seconds of the fake clock (another machine's
+    pause, say), recording every throttled() call."""
+
+    def __init__(self, clock, hold=0.0):
+        self.clock = clock
+        self.hold = hold
+        self.pauses = []
+
+    def acquire(self):
+        self.clock.now += self.hold
+
+    def release(self):
+        return None
+
+    def throttled(self, pause):
+        self.pauses.append(pause)
+
+
+def test_time_spent_waiting_for_the_account_counts_against_the_budget(rsps, sleeps, clock):
+    limiter = ClockedLimiter(clock, hold=25.0)
+    http = _http.HttpClient(timeout=3.0, limiter=limiter, retry=_http.RetryPolicy(sleep=clock.sleep), clock=clock)
+    rsps.add(responses.POST, URL, status=429, headers={'Retry-After': '1'}, json={})
+    with pytest.raises(VendorError, match='after 52 s'):
+        http.request('POST', URL)
+    # The budget (30 s) starts at the first refusal; each attempt then spends 1 s of Retry-After
+    # and 25 s in the limiter: 26 s spent at the second refusal, 52 s at the third.
+    assert len(rsps.calls) == 3
+    assert sleeps == [1.0, 1.0]
+
+
+def test_throttled_answer_pauses_the_whole_account(rsps, sleeps, clock, top_of_jitter):
+    limiter = ClockedLimiter(clock)
+    http = _http.HttpClient(limiter=limiter, retry=_http.RetryPolicy(sleep=clock.sleep), clock=clock)
+    rsps.add(responses.POST, URL, status=429, headers={'Retry-After': '3'}, json={})
+    rsps.add(responses.POST, URL, status=429, headers={'Retry-After': '-1'}, json={})
+    rsps.add(responses.POST, URL, status=204)
+    assert http.request('POST', URL).status_code == 204
+    # Retry-After as told; Ocamba's -1 (too many parallel requests) gives no time: backoff.
+    assert limiter.pauses == [3.0, 1.0]
+    assert sleeps == [3.0, 1.0]
+
+
+def test_repeated_retry_after_zero_is_not_hammered(http, rsps, sleeps):
+    for _attempt in range(3):
+        rsps.add(responses.POST, URL, status=429, headers={'Retry-After': '0'}, json={})
+    rsps.add(responses.POST, URL, status=204)
+    assert http.request('POST', URL).status_code == 204
+    assert sleeps == [0.0, 0.5, 0.5]
+
+
+def test_no_retries_means_no_retries_when_throttled_either(rsps, sleeps):
+    http = _http.HttpClient(retry=_http.RetryPolicy(retries=0, sleep=sleeps.append))
+    rsps.add(responses.POST, URL, status=429, headers={'Retry-After': '1'}, json={})
     assert http.request('POST', URL).status_code == 429
-    assert len(rsps.calls) == 4
-    assert sleeps == [1.0, 1.0, 1.0]
+    assert len(rsps.calls) == 1
+    assert sleeps == []
+
+
+def test_a_write_with_an_unknown_outcome_is_still_never_sent_again(rsps, sleeps, clock):
+    # Throttled first (certainly not processed, so sent again), then no answer: not sent a third time.
+    http = _http.HttpClient(retry=_http.RetryPolicy(sleep=clock.sleep), clock=clock)
+    rsps.add(responses.POST, URL, status=429, headers={'Retry-After': '1'}, json={})
+    rsps.add(responses.POST, URL, body=requests.exceptions.ReadTimeout('Read timed out.'))
+    with pytest.raises(TransportError) as caught:
+        http.request('POST', URL)
+    assert caught.value.ambiguous is True
+    assert len(rsps.calls) == 2
 
 
 def test_throttling_rule_is_the_providers(rsps, sleeps, top_of_jitter):
@@ -267,9 +368,9 @@ def test_empty_body_is_a_clear_vendor_error(rsps, http):
 
 @pytest.mark.parametrize('status, error', [(401, AuthenticationError), (403, AuthenticationError), (404, NotFoundError),
                                            (400, VendorError), (500, VendorError), (429, VendorError)])
-def test_default_status_mapping(rsps, http, sleeps, status, error):
-    for _attempt in range(4 if status == 429 else 1):
-        rsps.add(responses.GET, URL, status=status, json={})
+def test_default_status_mapping(rsps, sleeps, status, error):
+    http = _http.HttpClient(retry=_http.RetryPolicy(retries=0, sleep=sleeps.append))
+    rsps.add(responses.GET, URL, status=status, json={})
     exc = error_for_status(http.request('GET', URL), 'x campaign 7', 'boom')
     assert exc.__class__ is error
     assert exc.message.startswith('x campaign 7: HTTP {0}: boom'.format(status))

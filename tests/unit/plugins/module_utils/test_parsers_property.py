@@ -59,7 +59,7 @@ SETTINGS = settings(max_examples=60, deadline=None, database=None,
 FIELD_NAMES = ('id', 'status', 'name', 'total', 'items', 'campaigns', 'campaign', 'data', 'resultCode', 'returnCode',
                'resultDesc', 'returnDesc', 'code', 'msg', 'error', 'message', 'title', 'trace_id', 'campaignId',
                'campaign_id', 'campaign-id', 'campaignName', 'campaign_name', 'campaign-name', 'type_campaign',
-               'dynamic-campaign', 'enabled')
+               'dynamic-campaign', 'enabled', 'returnObject', 'totalSize')
 # Values that make a parser go further than a random one would.
 MEANINGFUL = st.sampled_from(['Running', 'Paused', 'Terminated', 'running', 'paused', 'canceled', 'Started', 'Stopped',
                               '0200000', '0200011', 'preview', 'Y', 'N', 0, 1, 2, 3, 8, 10, 100, 200, 202, 400, 10 ** 30, -1, ''])
@@ -85,9 +85,12 @@ TEMPLATES = {
     ('voltmx', 'read'): [{'id': '123', 'name': 'c', 'status': 'Running'}, {'campaign': {'id': '123', 'status': 'Paused'}}],
     ('voltmx', 'list'): [{'total': 2, 'campaigns': [{'id': '1', 'status': 'Running'}, {'id': '2', 'status': 'Draft'}]}],
     ('voltmx', 'apply'): [{'id': '123', 'message': 'Campaign execution paused successfully. '}, {'message': 'Invalid request format'}],
-    ('isales', 'read'): [{'resultCode': '0200000', 'resultDesc': '', 'data': {'campaignId': 123, 'campaignName': 'c', 'status': 2}},
-                         {'resultCode': '0200000', 'campaignId': 123, 'status': 3}],
-    ('isales', 'list'): [{'resultCode': '0200000', 'total': 2, 'data': [{'campaignId': 1, 'status': 2}, {'campaignId': 2, 'status': 4}]}],
+    # iSales: Huawei's pages "Querying Details About an Outbound Campaign" (returnObject) and
+    # "Querying All Outbound Campaigns" (data, totalSize, curPage, rowsPerPage).
+    ('isales', 'read'): [{'resultCode': '0200000', 'resultDesc': '', 'returnObject': {'name': 'c', 'status': 2, 'strBeginTime': ''}},
+                         {'resultCode': '0200000', 'returnObject': {'status': 1}}],
+    ('isales', 'list'): [{'resultCode': '0200000', 'totalSize': 2, 'curPage': 1, 'rowsPerPage': 100,
+                          'data': [{'id': 1, 'name': 'c', 'status': 2}, {'id': 2, 'status': 4}]}],
     ('isales', 'apply'): [{'resultCode': '0200000', 'resultDesc': ''}, {'resultCode': '0200011', 'resultDesc': 'cannot be suspended'}],
     ('ocamba', 'read'): [{'total': 1, 'items': [{'id': '123', 'name': 'c', 'status': 'running'}]}],
     ('ocamba', 'list'): [{'total': 2, 'items': [{'id': '1', 'status': 'paused'}, {'id': '2', 'status': 'canceled'}]}],
@@ -240,12 +243,12 @@ def test_apply_returns_nothing_or_raises_campaign_errors(name, data, status, hea
 
 INFINITY_BODIES = [
     # name, operation, body
-    ('isales', 'read', b'{"resultCode": "0200000", "data": {"campaignId": "123", "status": Infinity}}'),
+    ('isales', 'read', b'{"resultCode": "0200000", "returnObject": {"status": Infinity}}'),
     ('8x8', 'read', b'{"campaign": {"campaign-id": 123, "status": 1e999}}'),
     ('wolkvox', 'read', b'{"code": Infinity, "data": []}'),
     ('voltmx', 'list', b'{"total": Infinity, "campaigns": [{"id": "1", "status": "Running"}]}'),
     ('ocamba', 'list', b'{"total": 1e999, "items": [{"id": "1", "status": "running"}]}'),
-    ('isales', 'list', b'{"resultCode": "0200000", "total": Infinity, "data": [{"campaignId": 1, "status": 2}]}'),
+    ('isales', 'list', b'{"resultCode": "0200000", "totalSize": Infinity, "data": [{"id": 1, "status": 2}]}'),
 ]
 
 

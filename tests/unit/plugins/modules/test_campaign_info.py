@@ -43,12 +43,13 @@ def test_8x8_without_campaign_id_fails_clearly_without_any_request(run_module, r
 
 def test_every_ocamba_campaign(run_module, rsps, sent):
     items = [{'id': 1, 'name': 'A', 'status': 'running'}, {'id': 2, 'name': 'B', 'status': 'canceled'}]
-    rsps.add(responses.GET, OCAMBA, json={'total': 2, 'items': items}, match=[matchers.query_param_matcher({'page': '1,100'})])
+    query = {'page': '1,100', 'fields': 'id,name,status,scheduled_time'}
+    rsps.add(responses.GET, OCAMBA, json={'total': 2, 'items': items}, match=[matchers.query_param_matcher(query)])
     result = run_module(campaign_info.main, dict(provider='ocamba', token='oc-s3cret-token'))
     assert result['changed'] is False
     assert result['campaigns'] == [dict(id='1', name='A', state='running', native_status='running', raw=items[0]),
                                    dict(id='2', name='B', state='stopped', native_status='canceled', raw=items[1])]
-    assert sent() == [('GET', OCAMBA + '?page=1%2C100')]
+    assert sent() == [('GET', OCAMBA + '?page=1%2C100&fields=id%2Cname%2Cstatus%2Cscheduled_time')]
 
 
 def test_every_wolkvox_campaign(run_module, rsps, sent):
@@ -72,12 +73,13 @@ def test_one_wolkvox_campaign(run_module, rsps, sent):
 
 def test_every_isales_campaign_of_the_vdn_from_the_environment(run_module, rsps, sent, monkeypatch):
     monkeypatch.setenv('ISALES_VDN_ID', '12')
-    rows = [{'campaignId': 7, 'campaignName': 'R', 'status': 2}]
-    rsps.add(responses.GET, ISALES, json=dict(OK, total=1, data=rows))
+    # "Querying All Outbound Campaigns": rows under data, counted by totalSize.
+    rows = [{'id': 7, 'name': 'R', 'status': 2, 'deviceType': 2}]
+    rsps.add(responses.GET, ISALES, json=dict(OK, totalSize=1, curPage=1, rowsPerPage=100, data=rows))
     result = run_module(campaign_info.main, dict(provider='isales', api_url='https://isales.example.com:28090', access_key='AK-1',
                                                  secret_key='isales-s3cret'))
     assert [(c['id'], c['state']) for c in result['campaigns']] == [('7', 'running')]
-    assert sent() == [('GET', ISALES + '?status=0&curPage=1&rowsPerPage=100')]
+    assert sent() == [('GET', ISALES + '?status=0&deviceType=0&curPage=1&rowsPerPage=100')]
 
 
 def test_isales_list_needs_a_vdn_id(run_module, rsps, sent):

@@ -182,13 +182,13 @@ def test_refused_write_is_not_a_change(run_module, rsps, sent):
     rsps.add(responses.GET, OCAMBA + '4711', json=ocamba_record('4711', 'running'))
     rsps.add(responses.POST, OCAMBA + '4711/pause', **refused)
     rsps.add(responses.GET, OCAMBA + '4711', json=ocamba_record('4711', 'running'))
-    rsps.add(responses.POST, OCAMBA + '4711/pause', **refused)
     result = run_module(campaign_state.main, dict(OCAMBA_ARGS, campaign_id='4711', state='paused'))
     assert result['failed'] is True
     assert result['changed'] is False
     assert result['actions'] == []
-    assert TRACE in result['msg']
-    assert sent() == [('GET', OCAMBA + '4711'), ('POST', OCAMBA + '4711/pause')] * 2
+    assert TRACE in result['msg'] and 'Campaign is not running.' in result['msg'] and 'HTTP 400' in result['msg']
+    # The read-back shows the campaign never moved: the vendor's refusal stands, one write only.
+    assert sent() == [('GET', OCAMBA + '4711'), ('POST', OCAMBA + '4711/pause'), ('GET', OCAMBA + '4711')]
 
 
 def test_wait_polls_until_the_target(run_module, rsps, sent, sleeps):
@@ -284,10 +284,33 @@ def test_bulk_duplicate_ids_fail_before_any_request(run_module, rsps, sent):
 def test_bulk_check_mode_reads_only(run_module, rsps, sent):
     rsps.add(responses.GET, OCAMBA + '1', json=ocamba_record('1', 'running'))
     rsps.add(responses.GET, OCAMBA + '2', json=ocamba_record('2', 'scheduled'))
-    result = run_module(campaign_state.main, dict(OCAMBA_ARGS, state='running', campaigns=[dict(campaign_id='1'), dict(campaign_id='2')]),
-                        check_mode=True)
+    result = run_module(campaign_state.main, dict(OCAMBA_ARGS, state='running', campaigns=[
+        dict(campaign_id='1'), dict(campaign_id='2', start_now=True)]), check_mode=True)
     assert [r['actions'] for r in result['results']] == [[], ['pause', 'resume']]
     assert sorted(sent()) == [('GET', OCAMBA + '1'), ('GET', OCAMBA + '2')]
+
+
+def test_scheduled_campaign_asked_to_run_is_left_alone_with_a_warning(run_module, rsps, sent):
+    record = ocamba_record('2', 'scheduled')
+    record['items'][0]['scheduled_time'] = '2026-12-24 08:00:00'
+    rsps.add(responses.GET, OCAMBA + '2', json=record)
+    result = run_module(campaign_state.main, dict(OCAMBA_ARGS, campaign_id='2', state='running'))
+    assert result['changed'] is False and result['actions'] == []
+    assert result['campaign']['state'] == 'scheduled'
+    assert sent() == [('GET', OCAMBA + '2')]
+    [warning] = result['warnings']
+    assert '2026-12-24 08:00:00' in warning and 'start_now' in warning
+
+
+def test_start_now_starts_a_scheduled_campaign_by_the_vendors_calls(run_module, rsps, sent, body_of):
+    rsps.add(responses.GET, OCAMBA + '2', json=ocamba_record('2', 'scheduled'))
+    rsps.add(responses.POST, OCAMBA + '2/pause', status=204)
+    rsps.add(responses.POST, OCAMBA + '2/resume', status=204)
+    result = run_module(campaign_state.main, dict(OCAMBA_ARGS, campaign_id='2', state='running', start_now=True))
+    assert result['changed'] is True and result['actions'] == ['pause', 'resume']
+    assert sent() == [('GET', OCAMBA + '2'), ('POST', OCAMBA + '2/pause'), ('POST', OCAMBA + '2/resume')]
+    assert body_of(rsps.calls[2]) == {'run_immediately': 1}
+    assert 'warnings' not in result
 
 
 def test_bulk_across_providers_converges_each_with_its_own_credentials(run_module, rsps, sent, monkeypatch, assert_no_secret):

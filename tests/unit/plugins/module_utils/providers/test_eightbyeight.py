@@ -15,6 +15,7 @@ from ansible_collections.campaignops.campaigns.plugins.module_utils._engine impo
 from ansible_collections.campaignops.campaigns.plugins.module_utils._errors import (
     NotFoundError,
     PreconditionError,
+    ValidationError,
     VendorError,
     WrongStateError,
 )
@@ -127,6 +128,39 @@ def test_bc2_maps_to_bell(http, rsps, sent):
                                             ('ca1', 'https://vcc-ca1.8x8.com')])
 def test_platform_host(http, platform, host):
     assert EightByEight(http, options(platform=platform)).base_url == host
+
+
+@pytest.mark.parametrize('platform, host', [('eu21', 'https://vcc-eu21.8x8.com'), ('sb1', 'https://vcc-sb1.8x8.com'),
+                                            ('EU1', 'https://vcc-eu1.8x8.com')])
+def test_platforms_outside_the_openapi_server_list_follow_the_pattern(http, platform, host):
+    # eu21, eu1 and the sandbox sb1 exist although 8x8's OpenAPI server list omits them.
+    opts = options(platform=platform)
+    EightByEight.validate(opts, needs_write=True)
+    assert EightByEight(http, opts).base_url == host
+
+
+@pytest.mark.parametrize('platform', ['na', 'n12', 'na1234', 'na-12', 'sandbox'])
+def test_platform_not_matching_the_pattern_is_refused(platform):
+    with pytest.raises(ValidationError, match='is not an 8x8 platform'):
+        EightByEight.validate(options(platform=platform), needs_write=True)
+
+
+def test_bell_platform_other_than_bc2_needs_api_url():
+    with pytest.raises(ValidationError, match='bc3 is a Bell Canada platform whose host 8x8 does not document: give api_url'):
+        EightByEight.validate(options(platform='bc3'), needs_write=True)
+    EightByEight.validate(options(platform='bc3', api_url='https://odcc3.bell.ca'), needs_write=True)
+
+
+@pytest.mark.parametrize('answer', [dict(body=''), dict(json={'message': 'Campaign status changed.'})])
+def test_status_write_answered_200_without_a_body_is_a_success(answer, http_for, rsps, sent):
+    # 8x8's OpenAPI documents the 200 with no body; its guide shows a message. Both succeed with one write.
+    client = EightByEight(http_for(EightByEight), options())
+    client.http.retry.retries = 0
+    rsps.add(responses.GET, READ, json=record(3))
+    rsps.add(responses.POST, WRITE, status=200, **answer)
+    result = Converger(client).converge(dict(campaign_id='6561', state='paused'))
+    assert result['changed'] is True and result['actions'] == ['pause']
+    assert sent() == [('GET', READ), ('POST', WRITE)]
 
 
 def test_api_url_replaces_the_platform_host(http):

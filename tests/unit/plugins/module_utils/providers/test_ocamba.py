@@ -171,8 +171,34 @@ def test_ocamba_documents_its_rate_limits():
 def test_list_follows_pagination(client, rsps, sent):
     for page, ids in ((1, range(100)), (2, range(100, 130))):
         rsps.add(responses.GET, BASE, json={'total': 130, 'items': [{'id': n, 'status': 'running'} for n in ids]},
-                 match=[matchers.query_param_matcher({'page': '{0},100'.format(page)})])
+                 match=[matchers.query_param_matcher({'page': '{0},100'.format(page), 'fields': 'id,name,status,scheduled_time'})])
     campaigns = client.list({})
     assert [c.id for c in campaigns] == [str(n) for n in range(130)]
-    assert sent() == [('GET', BASE + '?page=1%2C100'), ('GET', BASE + '?page=2%2C100')]
+    # Every list request names the fields it reads: the default view is not documented to carry the status.
+    fields = '&fields=id%2Cname%2Cstatus%2Cscheduled_time'
+    assert sent() == [('GET', BASE + '?page=1%2C100' + fields), ('GET', BASE + '?page=2%2C100' + fields)]
     assert all(call.request.headers['Authorization'] == 'Bearer oc-bearer-token' for call in rsps.calls)
+
+
+def test_list_row_without_status_is_never_taken_for_a_read(client, rsps, sent):
+    # An Ocamba whose list answers its default view whatever fields asks: each such row is read itself.
+    query = matchers.query_param_matcher({'page': '1,100', 'fields': 'id,name,status,scheduled_time'})
+    rsps.add(responses.GET, BASE, json={'total': 2, 'items': [{'id': '7', 'name': 'A'}, {'id': '8', 'status': 'paused'}]},
+             match=[query])
+    rsps.add(responses.GET, BASE + '/7', json={'total': 1, 'items': [{'id': '7', 'name': 'A', 'status': 'running'}]})
+    campaigns = client.list({})
+    assert [(c.id, c.state) for c in campaigns] == [('7', 'running'), ('8', 'paused')]
+    assert [method for method, _url in sent()] == ['GET', 'GET']
+    assert sent()[1] == ('GET', BASE + '/7')
+
+
+def test_prefetch_keeps_only_rows_that_carry_the_status(client, rsps, sent):
+    query = matchers.query_param_matcher({'page': '1,100', 'fields': 'id,name,status,scheduled_time'})
+    rsps.add(responses.GET, BASE, json={'total': 3, 'items': [{'id': '1', 'name': 'A'}, {'id': '2', 'status': 'running'},
+                                                              {'id': '3', 'status': None}]}, match=[query])
+    rsps.add(responses.GET, BASE + '/1', json={'total': 1, 'items': [{'id': '1', 'status': 'paused'}]})
+    rsps.add(responses.GET, BASE + '/3', json={'total': 1, 'items': [{'id': '3', 'status': 'paused'}]})
+    client.prefetch([dict(campaign_id=cid) for cid in ('1', '2', '3')])
+    states = [client.read(dict(campaign_id=cid)).state for cid in ('1', '2', '3')]
+    assert states == ['paused', 'running', 'paused']
+    assert sorted(url for _method, url in sent()[1:]) == [BASE + '/1', BASE + '/3']

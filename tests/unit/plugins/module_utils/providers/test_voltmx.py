@@ -8,6 +8,10 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import json
+import re
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 import responses
 
@@ -16,11 +20,14 @@ from responses import matchers
 from ansible_collections.campaignops.campaigns.plugins.module_utils._errors import (
     AuthenticationError,
     NotFoundError,
+    TransportError,
+    ValidationError,
     VendorError,
     WrongStateError,
 )
 from ansible_collections.campaignops.campaigns.plugins.module_utils._provider import Campaign
 from ansible_collections.campaignops.campaigns.plugins.module_utils._providers.voltmx import VoltMX
+from ansible_collections.campaignops.campaigns.plugins.modules import campaign_state
 
 BASE = 'http://voltmx.example.com:8080'
 ONE = BASE + '/api/v1/campaigns/42'
@@ -170,3 +177,232 @@ def test_campaign_id_is_percent_encoded_into_one_segment(basic_client, rsps, sen
     rsps.add(responses.GET, BASE + '/api/v1/campaigns/a%3Ab%40c', json={'id': 'a:b@c', 'status': 'Running'})
     basic_client.read(dict(campaign_id='a:b@c'))
     assert sent() == [('GET', BASE + '/api/v1/campaigns/a%3Ab%40c')]
+
+
+# ----- the login at auth_url (HCL Volt MX Engagement API guide, "Authentication API") ----------
+
+AUTH = 'https://auth.example.com:8443'
+LOGIN = AUTH + '/authService/accounts/login'
+PASSWORD = 'pw-n0t-in-messages'
+
+
+def login_answer(value='claims-1'):
+    """The login answer as HCL's "Authentication API" page shows it."""
+    return {'profile': {'email': 'ops@example.com', 'userid': 'ops', 'firstname': 'Op', 'lastname': 'S'},
+            'refresh_token': 'refresh-' + value, 'claims_token': {'value': value, 'exp': 1408953838000}}
+
+
+def login_options(**extra):
+    options = dict(api_url=BASE, auth_url=AUTH, username='ops', password=PASSWORD, token=None)
+    options.update(extra)
+    return options
+
+
+@pytest.fixture
+def login_client(http):
+    return VoltMX(http, login_options())
+
+
+def assert_claims_only(call, token):
+    headers = call.request.headers
+    assert headers['X-VoltMX-Authorization'] == token
+    assert 'Authorization' not in headers
+
+
+def test_login_once_then_read_and_write_with_the_claims_token(login_client, rsps, sent, body_of):
+    rsps.add(responses.POST, LOGIN, json=login_answer('claims-1'))
+    rsps.add(responses.GET, ONE, json={'id': '42', 'status': 'Running'})
+    rsps.add(responses.POST, ONE + '/pause', json={'id': '42', 'message': 'Campaign execution paused successfully. '})
+    campaign = login_client.read(dict(campaign_id='42'))
+    login_client.apply(campaign, 'pause', dict(campaign_id='42'))
+    assert sent() == [('POST', LOGIN), ('GET', ONE), ('POST', ONE + '/pause')]
+    login = rsps.calls[0].request
+    assert body_of(rsps.calls[0]) == {'userid': 'ops', 'password': PASSWORD}
+    assert login.headers['Content-Type'] == 'application/json;charset=UTF-8'
+    assert 'Authorization' not in login.headers and 'X-VoltMX-Authorization' not in login.headers
+    for call in rsps.calls[1:]:
+        assert_claims_only(call, 'claims-1')
+
+
+@pytest.mark.parametrize('extra, sent_extra', [
+    (dict(auth_provider='ActiveDirectory'), dict(provider='ActiveDirectory')),
+    (dict(auth_domain='corp'), dict(domain='corp')),
+    (dict(auth_provider='ActiveDirectory', auth_domain='corp'), dict(provider='ActiveDirectory', domain='corp')),
+])
+def test_login_sends_provider_and_domain_only_when_given(http, rsps, body_of, extra, sent_extra):
+    rsps.add(responses.POST, LOGIN, json=login_answer())
+    rsps.add(responses.GET, ONE, json={'id': '42', 'status': 'Running'})
+    VoltMX(http, login_options(**extra)).read(dict(campaign_id='42'))
+    assert body_of(rsps.calls[0]) == dict(userid='ops', password=PASSWORD, **sent_extra)
+
+
+def test_an_auth_url_ending_in_login_is_the_login_url(http, rsps, sent):
+    cloud = 'https://accounts.auth.voltmxcloud.com/login'
+    rsps.add(responses.POST, cloud, json=login_answer())
+    rsps.add(responses.GET, ONE, json={'id': '42', 'status': 'Running'})
+    VoltMX(http, login_options(auth_url=cloud)).read(dict(campaign_id='42'))
+    assert sent() == [('POST', cloud), ('GET', ONE)]
+
+
+def test_read_401_logs_in_again_once_and_resends(login_client, rsps, sent):
+    rsps.add(responses.POST, LOGIN, json=login_answer('claims-1'))
+    rsps.add(responses.GET, ONE, status=401, json={'message': 'Unauthorized request'})
+    rsps.add(responses.POST, LOGIN, json=login_answer('claims-2'))
+    rsps.add(responses.GET, ONE, json={'id': '42', 'status': 'Paused'})
+    assert login_client.read(dict(campaign_id='42')).state == 'paused'
+    assert sent() == [('POST', LOGIN), ('GET', ONE), ('POST', LOGIN), ('GET', ONE)]
+    assert_claims_only(rsps.calls[1], 'claims-1')
+    assert_claims_only(rsps.calls[3], 'claims-2')
+
+
+def test_write_401_logs_in_again_once_and_resends_the_write(login_client, rsps, sent):
+    rsps.add(responses.POST, LOGIN, json=login_answer('claims-1'))
+    rsps.add(responses.POST, ONE + '/resume', status=401, json={'message': 'Unauthorized request'})
+    rsps.add(responses.POST, LOGIN, json=login_answer('claims-2'))
+    rsps.add(responses.POST, ONE + '/resume', json={'id': '42', 'message': 'Campaign execution resumed successfully. '})
+    login_client.apply(Campaign('42', 'Paused', 'paused'), 'resume', dict(campaign_id='42'))
+    assert sent() == [('POST', LOGIN), ('POST', ONE + '/resume'), ('POST', LOGIN), ('POST', ONE + '/resume')]
+    assert_claims_only(rsps.calls[3], 'claims-2')
+
+
+def test_a_second_401_is_an_authentication_error(login_client, rsps, sent):
+    rsps.add(responses.POST, LOGIN, json=login_answer('claims-1'))
+    rsps.add(responses.GET, ONE, status=401, json={'message': 'Unauthorized request'})
+    rsps.add(responses.POST, LOGIN, json=login_answer('claims-2'))
+    rsps.add(responses.GET, ONE, status=401, json={'message': 'Unauthorized request'})
+    with pytest.raises(AuthenticationError) as caught:
+        login_client.read(dict(campaign_id='42'))
+    assert sent() == [('POST', LOGIN), ('GET', ONE), ('POST', LOGIN), ('GET', ONE)]
+    assert caught.value.message.startswith('HTTP 401 again with a claims token fresh from the login at auth.example.com:8443: '
+                                           'Unauthorized request')
+    assert 'claims-' not in caught.value.message
+
+
+def test_a_run_logs_in_again_at_most_once(login_client, rsps, sent):
+    # A 401 for want of rights, not an expired token: the second campaign gets no third login.
+    rsps.add(responses.POST, LOGIN, json=login_answer('claims-1'))
+    rsps.add(responses.GET, ONE, status=401, json={'message': 'Unauthorized request'})
+    rsps.add(responses.POST, LOGIN, json=login_answer('claims-2'))
+    rsps.add(responses.GET, ONE, status=401, json={'message': 'Unauthorized request'})
+    rsps.add(responses.GET, BASE + '/api/v1/campaigns/43', status=401, json={'message': 'Unauthorized request'})
+    rsps.add(responses.GET, BASE + '/api/v1/campaigns/43', status=401, json={'message': 'Unauthorized request'})
+    for campaign_id in ('42', '43'):
+        with pytest.raises(AuthenticationError):
+            login_client.read(dict(campaign_id=campaign_id))
+    assert [url for method, url in sent() if method == 'POST'] == [LOGIN, LOGIN]
+
+
+@pytest.mark.parametrize('answer, error, reason', [
+    (dict(status=401, json={'opstatus': -4, 'message': 'Invalid User Credentials', 'httpStatusCode': 401}), AuthenticationError,
+     'HTTP 401: Invalid User Credentials (check username and password'),
+    (dict(status=403, json={'message': 'Forbidden'}), AuthenticationError, 'HTTP 403: Forbidden'),
+    (dict(status=500, body='Internal Server Error'), VendorError, 'HTTP 500: Internal Server Error'),
+    (dict(status=200, json={'profile': {}, 'refresh_token': 'refresh-secret-value'}), VendorError,
+     'HTTP 200 without a usable claims token (claims_token.value)'),
+    (dict(status=200, json={'claims_token': {'value': 'bad\ntoken-secret-value', 'exp': 1}}), VendorError,
+     'HTTP 200 without a usable claims token'),
+    # requests would quote a header value with a leading space in its error message.
+    (dict(status=200, json={'claims_token': {'value': ' token-secret-value', 'exp': 1}}), VendorError,
+     'HTTP 200 without a usable claims token'),
+    (dict(status=200, json={'claims_token': {'value': 'token-secret-value\u20ac', 'exp': 1}}), VendorError,
+     'HTTP 200 without a usable claims token'),
+    (dict(status=200, body='<html>token-secret-value</html>', content_type='text/html'), VendorError,
+     "HTTP 200 with an answer that is not JSON (Content-Type 'text/html')"),
+])
+def test_a_failed_login_is_clear_and_shows_no_secret(login_client, rsps, sent, answer, error, reason):
+    rsps.add(responses.POST, LOGIN, **answer)
+    with pytest.raises(error) as caught:
+        login_client.read(dict(campaign_id='42'))
+    message = caught.value.message
+    assert message.startswith('provider=voltmx: login at auth.example.com:8443 failed: ')
+    assert reason in message
+    assert PASSWORD not in message and 'secret-value' not in message
+    assert not caught.value.ambiguous
+    assert sent() == [('POST', LOGIN)]
+
+
+def test_a_failed_login_is_not_repeated_for_later_calls(login_client, rsps, sent):
+    rsps.add(responses.POST, LOGIN, status=401, json={'opstatus': -4, 'message': 'Invalid User Credentials'})
+    for campaign_id in ('42', '43'):
+        with pytest.raises(AuthenticationError, match='^provider=voltmx: login at auth.example.com:8443 failed: HTTP 401'):
+            login_client.read(dict(campaign_id=campaign_id))
+    assert sent() == [('POST', LOGIN)]
+
+
+def test_a_login_without_an_answer_is_a_transport_error_that_names_the_login(login_client, rsps, sent):
+    with pytest.raises(TransportError) as caught:
+        login_client.read(dict(campaign_id='42'))
+    assert caught.value.message.startswith('provider=voltmx: login at auth.example.com:8443 failed: ')
+    assert not caught.value.ambiguous
+    assert set(sent()) == {('POST', LOGIN)}
+
+
+def test_concurrent_calls_share_one_login_and_one_relogin(login_client, rsps, sent):
+    """Eight threads, the first token expired: one login, one more login, each read sent at most twice."""
+    logins = []
+
+    def login(request):
+        logins.append(request)
+        return 200, {}, json.dumps(login_answer('claims-{0}'.format(len(logins))))
+
+    def read(request):
+        if request.headers['X-VoltMX-Authorization'] == 'claims-1':
+            return 401, {}, json.dumps({'message': 'Unauthorized request'})
+        return 200, {}, json.dumps({'id': request.url.rsplit('/', 1)[-1], 'status': 'Running'})
+
+    rsps.add_callback(responses.POST, LOGIN, callback=login)
+    rsps.add_callback(responses.GET, re.compile(re.escape(BASE) + r'/api/v1/campaigns/\d+'), callback=read)
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        campaigns = list(pool.map(lambda n: login_client.read(dict(campaign_id=str(n))), range(16)))
+    assert [c.id for c in campaigns] == [str(n) for n in range(16)]
+    assert len(logins) == 2
+    assert len(sent()) <= 2 + 2 * 16
+
+
+@pytest.mark.parametrize('options, message', [
+    (login_options(token='claims-token-value'), 'provider=voltmx: set auth_url (log in with username and password) or token'),
+    (login_options(password=None), 'provider=voltmx needs credentials: set username (VOLTMX_USERNAME) and password (VOLTMX_PASSWORD)'),
+    (login_options(auth_url='https://ops:pw@auth.example.com'), "auth_url 'https://<credentials>@auth.example.com' is not usable"),
+    (login_options(auth_url='ftp://auth.example.com'), "auth_url 'ftp://auth.example.com' is not usable: it must start with http"),
+    (dict(api_url=BASE, username='ops', password=PASSWORD, auth_domain='corp'), 'auth_provider and auth_domain are sent with the login'),
+])
+def test_login_options_are_validated_before_any_request(options, message):
+    with pytest.raises(ValidationError) as caught:
+        VoltMX.validate(dict(options), needs_write=True)
+    assert message in caught.value.message
+
+
+def test_validation_strips_a_trailing_slash_of_auth_url():
+    options = login_options(auth_url=AUTH + '/')
+    VoltMX.validate(options, needs_write=True)
+    assert options['auth_url'] == AUTH
+
+
+def test_bulk_run_logs_in_once_and_never_sends_basic_auth(run_module, rsps, sent, monkeypatch):
+    monkeypatch.setenv('VOLTMX_AUTH_URL', AUTH)
+    monkeypatch.setenv('VOLTMX_PASSWORD', PASSWORD)
+    rsps.add(responses.POST, LOGIN, json=login_answer('claims-bulk'))
+    ids = [str(n) for n in range(40, 52)]
+    for campaign_id in ids:
+        rsps.add(responses.GET, BASE + '/api/v1/campaigns/' + campaign_id, json={'id': campaign_id, 'status': 'Running'})
+        rsps.add(responses.POST, BASE + '/api/v1/campaigns/' + campaign_id + '/pause', json={'id': campaign_id, 'message': 'ok'})
+    result = run_module(campaign_state.main, dict(provider='voltmx', api_url=BASE, username='ops', state='paused',
+                                                  campaigns=[dict(campaign_id=campaign_id) for campaign_id in ids]))
+    assert result['changed'] is True, result
+    assert [r['actions'] for r in result['results']] == [['pause']] * len(ids)
+    assert sent().count(('POST', LOGIN)) == 1
+    assert len(sent()) == 1 + 2 * len(ids)
+    for call in rsps.calls:
+        if call.request.url != LOGIN:
+            assert_claims_only(call, 'claims-bulk')
+    assert 'claims-bulk' not in repr(result) and PASSWORD not in repr(result)
+
+
+def test_a_failed_login_fails_the_task_without_secrets(run_module, rsps, sent):
+    rsps.add(responses.POST, LOGIN, status=401, json={'opstatus': -4, 'message': 'Invalid User Credentials'})
+    result = run_module(campaign_state.main, dict(provider='voltmx', api_url=BASE, auth_url=AUTH, username='ops', password=PASSWORD,
+                                                  campaign_id='42', state='paused'))
+    assert result['failed'] is True
+    assert 'provider=voltmx: login at auth.example.com:8443 failed: HTTP 401: Invalid User Credentials' in result['msg']
+    assert PASSWORD not in repr(result)
+    assert sent() == [('POST', LOGIN)]
