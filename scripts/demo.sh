@@ -24,13 +24,24 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# The Python new users have (3.13, for the newest ansible-core): pyenv's real binary as
+# scripts/test.sh finds it, else python3.13 on PATH, else python3.
+demo_python() {
+    local candidate
+    for candidate in $(printf '%s\n' "${PYENV_ROOT:-$HOME/.pyenv}"/versions/3.13.*/bin/python3.13 | sort -V -r) \
+                     "$(command -v python3.13 || true)" "$(command -v python3)"; do
+        [ -x "$candidate" ] && { printf '%s\n' "$candidate"; return 0; }
+    done
+    return 1
+}
+
 ensure_venv() {
     if [ -x "$VENV/bin/python" ] && "$VENV/bin/python" -c 'import ansible, requests' 2>/dev/null; then
         return 0
     fi
     echo "== setting up $VENV (ansible-core, requests)"
     local python
-    python="$(command -v python3.11 || command -v python3)"
+    python="$(demo_python)"
     [ -x "$VENV/bin/python" ] || "$python" -m venv "$VENV"
     "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r "$ROOT/requirements.txt"
 }

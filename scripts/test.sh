@@ -4,30 +4,39 @@
 # Usage:  bash scripts/test.sh
 #
 # Stages (all by default; select some with STAGES, e.g. STAGES="sanity units" bash scripts/test.sh):
-#   setup               always runs: .venv (Python 3.11, requirements-dev.txt), a copy of the
-#                       collection in <tmp>/ansible_collections/campaignops/campaigns, and the
-#                       offline get-pip stand-in that ansible-test needs
-#   sanity-3.9          ansible-test sanity --venv --python 3.9   (lowest module Python claimed)
-#   sanity-3.13         ansible-test sanity --venv --python 3.13  (highest module Python claimed)
-#   units               ansible-test units --venv --python 3.11
-#   pytest-unit         plain pytest of tests/unit (fast path)
-#   pytest-integration  plain pytest of tests/integration (playbooks against the simulator)
+#   setup               always runs: .venv (Python 3.13, requirements-dev.txt: the newest
+#                       ansible-core, the default controller), .venv-oldest (Python 3.12,
+#                       requirements-oldest.txt: the oldest ansible-core claimed in meta/runtime.yml),
+#                       a copy of the collection in <tmp>/ansible_collections/campaignops/campaigns,
+#                       and the offline get-pip stand-in that ansible-test needs
+#   sanity-<core>-<py>  ansible-test sanity --venv --python <py>, for each ansible-core tested
+#                       (NEWEST, OLDEST) and the lowest and highest module Python it supports
+#   units-<core>-<py>   ansible-test units --venv --python <py>, the same matrix
+#                       (the newest and the oldest ansible-core run side by side, each in its own
+#                       copy of the collection, to keep CI near 20 minutes on 2 cores)
+#   pytest-unit         plain pytest of tests/unit (fast path, newest ansible-core)
+#   pytest-integration  plain pytest of tests/integration (playbooks against the simulator),
+#                       newest ansible-core
+#   pytest-integration-<oldest core>  the per-provider playbook scenarios (test_playbooks.py) again,
+#                       with the oldest ansible-core claimed
 #   lint                ansible-lint, production profile, offline (.ansible-lint)
 #   changelog           antsibull-changelog lint and lint-changelog-yaml; once released,
 #                       generate must reproduce CHANGELOG.rst exactly; while galaxy.yml's version
 #                       is unreleased, a rehearsal `antsibull-changelog release` in the copy
 #   docs                antsibull-docs lint-collection-docs --plugin-docs .
 #   importer            galaxy-importer (own venv .venv-importer) on the built tarball; a WARNING fails it
-#   build               ansible-galaxy collection build + install, ansible-doc and an ad-hoc
-#                       smoke test from the installed copy
+#   build-<core>        ansible-galaxy collection build + install, ansible-doc and an ad-hoc
+#                       smoke test from the installed copy, with each ansible-core tested
 #   molecule            molecule test for every extensions/molecule/<scenario>/molecule.yml
 # A name in STAGES selects the stage of that name and the stages whose names start with
-# "<name>-" ("sanity" = sanity-3.9 + sanity-3.13, "pytest" = pytest-unit + pytest-integration).
+# "<name>-" ("sanity" = every sanity stage, "sanity-2.17" = those of ansible-core 2.17,
+# "pytest" = pytest-unit + pytest-integration + pytest-integration-<oldest>).
 #
 # Other environment variables:
-#   SANITY_PYTHONS="3.9 3.13"  Python versions for ansible-test sanity (real binaries are looked up
-#                              under pyenv; shims do not work inside ansible-test)
-#   UNITS_PYTHON=3.11          Python version for ansible-test units
+#   NEWEST_PYTHONS="3.9 3.13"  module Pythons for sanity and units with the newest ansible-core
+#   OLDEST_PYTHONS="3.9 3.12"  module Pythons for sanity and units with the oldest ansible-core
+#                              (real binaries are looked up under pyenv; shims do not work inside
+#                              ansible-test)
 #   KEEP_TMP=1                 keep the temporary tree (its path is printed) for inspection
 #   STAGE_TIMEOUT=1800         seconds after which a stage is killed and counted as failed
 #   PYTEST_ADDOPTS="..."       extra options for the plain pytest stages (pytest reads it itself),
@@ -42,11 +51,18 @@ set -o pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 LIB="$ROOT/scripts/lib"
+# The default controller: the newest ansible-core, on the Python new users have.
 VENV="$ROOT/.venv"
 REQUIREMENTS="$ROOT/requirements-dev.txt"
-VENV_PYTHON_VERSION=3.11
-SANITY_PYTHONS="${SANITY_PYTHONS:-3.9 3.13}"
-UNITS_PYTHON="${UNITS_PYTHON:-3.11}"
+VENV_PYTHON_VERSION=3.13
+# The oldest ansible-core meta/runtime.yml claims, on a Python its controller supports.
+OLDEST_VENV="$ROOT/.venv-oldest"
+OLDEST_REQUIREMENTS="$ROOT/requirements-oldest.txt"
+OLDEST_PYTHON_VERSION=3.12
+NEWEST_PYTHONS="${NEWEST_PYTHONS:-3.9 3.13}"
+OLDEST_PYTHONS="${OLDEST_PYTHONS:-3.9 3.12}"
+NEWEST_CORE=""
+OLDEST_CORE=""
 STAGES="${STAGES:-all}"
 IMPORTER_VERSION=0.4.44
 STAGE_TIMEOUT="${STAGE_TIMEOUT:-1800}"
@@ -67,6 +83,7 @@ FAILED=0
 
 TMPROOT=""
 COLL=""
+OLDEST_COLL=""
 NAMESPACE=campaignops
 NAME=campaigns
 VERSION=""
@@ -119,8 +136,8 @@ run_stage() {
     # The stage runs in a child bash under timeout(1), which kills the stage's whole process
     # group when STAGE_TIMEOUT runs out, so that a hung stage cannot eat CI's time budget.
     while read -r _ _ fn; do export -f "${fn?}"; done < <(declare -F)
-    export ROOT LIB VENV REQUIREMENTS VENV_PYTHON_VERSION SANITY_PYTHONS UNITS_PYTHON \
-        TMPROOT COLL NAMESPACE NAME VERSION SETUP_OUT IMPORTER_VERSION
+    export ROOT LIB VENV REQUIREMENTS VENV_PYTHON_VERSION OLDEST_VENV OLDEST_REQUIREMENTS OLDEST_PYTHON_VERSION \
+        NEWEST_PYTHONS OLDEST_PYTHONS NEWEST_CORE OLDEST_CORE TMPROOT COLL OLDEST_COLL NAMESPACE NAME VERSION SETUP_OUT IMPORTER_VERSION
     timeout -k 30 "$STAGE_TIMEOUT" bash -c 'set -u -o pipefail; "$@"' stage "$@" </dev/null
     rc=$?
     seconds=$(( $(date +%s) - start ))
@@ -131,8 +148,47 @@ run_stage() {
         *) result=FAIL ;;
     esac
     log "=== STAGE $name: $result (exit $rc) in ${seconds}s"
-    record "$name" "$result" "$seconds"
+    if [ -n "${RECORD_FILE:-}" ]; then
+        printf '%s %s %s\n' "$name" "$result" "$seconds" >"$RECORD_FILE"
+    else
+        record "$name" "$result" "$seconds"
+    fi
     [ "$result" != FAIL ]
+}
+
+# run_together "NAME FUNCTION ARGS" ...: those stages at once (2 cores; arguments without spaces),
+# their output shown one after the other in the order given, each recorded as its own stage.
+run_together() {
+    local spec i pids=()
+    for i in $(seq 0 $(($# - 1))); do
+        spec="${*:$((i + 1)):1}"
+        # shellcheck disable=SC2086  # the spec is split into words on purpose
+        (RECORD_FILE="$TMPROOT/together-$i.result" run_stage $spec) >"$TMPROOT/together-$i.log" 2>&1 &
+        pids+=("$!")
+    done
+    for i in "${!pids[@]}"; do
+        wait "${pids[$i]}"
+        cat "$TMPROOT/together-$i.log"
+        if [ -s "$TMPROOT/together-$i.result" ]; then
+            # shellcheck disable=SC2046  # name, result and seconds
+            record $(cat "$TMPROOT/together-$i.result")
+        fi
+        rm -f "$TMPROOT/together-$i.log" "$TMPROOT/together-$i.result"
+    done
+}
+
+# run_matrix KIND: the KIND (sanity or units) stages of the newest and the oldest ansible-core,
+# the lowest module Python of each side by side, then the highest (each core in its own copy of
+# the collection, since ansible-test writes into it).
+run_matrix() {
+    local kind="$1" i
+    local -a newest oldest
+    read -r -a newest <<<"$NEWEST_PYTHONS"
+    read -r -a oldest <<<"$OLDEST_PYTHONS"
+    for i in "${!newest[@]}"; do
+        run_together "$kind-$NEWEST_CORE-py${newest[$i]} stage_$kind $VENV ${newest[$i]} $COLL" \
+                     "$kind-$OLDEST_CORE-py${oldest[$i]} stage_$kind $OLDEST_VENV ${oldest[$i]} $OLDEST_COLL"
+    done
 }
 
 # Print the path of the real interpreter for Python version $1 (not a pyenv shim), or fail.
@@ -154,7 +210,7 @@ find_python() {
 # PATH with the venv first, then the directories of the real interpreters that ansible-test needs.
 build_path() {
     local path="$VENV/bin" version python
-    for version in $SANITY_PYTHONS $UNITS_PYTHON; do
+    for version in $NEWEST_PYTHONS $OLDEST_PYTHONS; do
         if python="$(find_python "$version")"; then
             case ":$path:" in
                 *":$(dirname "$python"):"*) ;;
@@ -168,38 +224,45 @@ build_path() {
 # ---------------------------------------------------------------------------------------------
 # setup
 
+# setup_venv VENV REQUIREMENTS PYTHON_VERSION: create or refresh a venv; skipped when the
+# requirements file and the Python version are those it was built from.
 setup_venv() {
-    local python stamp want have log_file
-    python="$(find_python "$VENV_PYTHON_VERSION")" || {
-        log "ERROR: no Python $VENV_PYTHON_VERSION interpreter found (pyenv or python$VENV_PYTHON_VERSION on PATH)"
+    local venv="$1" requirements="$2" version="$3" python stamp want have log_file
+    python="$(find_python "$version")" || {
+        log "ERROR: no Python $version interpreter found (pyenv or python$version on PATH)"
         return 1
     }
-    stamp="$VENV/.campaignops-requirements.sha256"
-    want="$(sha256sum "$REQUIREMENTS" | cut -d' ' -f1) python$VENV_PYTHON_VERSION"
-    if [ -x "$VENV/bin/python" ]; then
-        have="$("$VENV/bin/python" -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null || true)"
-        if [ "$have" != "$VENV_PYTHON_VERSION" ]; then
-            log "removing $VENV (Python '$have', want $VENV_PYTHON_VERSION)"
-            rm -rf "$VENV"
+    stamp="$venv/.campaignops-requirements.sha256"
+    want="$(sha256sum "$requirements" | cut -d' ' -f1) python$version"
+    if [ -x "$venv/bin/python" ]; then
+        have="$("$venv/bin/python" -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null || true)"
+        if [ "$have" != "$version" ]; then
+            log "removing $venv (Python '$have', want $version)"
+            rm -rf "$venv"
         elif [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
-            log "venv: $VENV is up to date with $(basename "$REQUIREMENTS")"
+            log "venv: $venv is up to date with $(basename "$requirements")"
             return 0
         fi
     fi
-    if [ ! -x "$VENV/bin/python" ]; then
-        log "venv: creating $VENV with $python"
-        "$python" -m venv "$VENV" || return 1
+    if [ ! -x "$venv/bin/python" ]; then
+        log "venv: creating $venv with $python"
+        "$python" -m venv "$venv" || return 1
     fi
-    log "venv: installing $(basename "$REQUIREMENTS")"
-    log_file="$VENV/pip-install.log"
-    if ! "$VENV/bin/python" -m pip install --disable-pip-version-check -r "$REQUIREMENTS" >"$log_file" 2>&1; then
+    log "venv: installing $(basename "$requirements") into $venv"
+    log_file="$venv/pip-install.log"
+    if ! "$venv/bin/python" -m pip install --disable-pip-version-check -r "$requirements" >"$log_file" 2>&1; then
         grep -v 'is ignored: it is neither a file nor a directory' "$log_file" | tail -n 60
         log "ERROR: pip install failed (full log: $log_file)"
         return 1
     fi
     grep -E '^Successfully installed' "$log_file" | cut -c1-400 || true
-    "$VENV/bin/python" -m pip check || return 1
+    "$venv/bin/python" -m pip check || return 1
     printf '%s\n' "$want" >"$stamp"
+}
+
+# core_version VENV: the ansible-core series of a venv (2.21).
+core_version() {
+    "$1/bin/python" -c 'import ansible.release as r; print(".".join(r.__version__.split(".")[:2]))'
 }
 
 read_collection_name() {
@@ -223,6 +286,7 @@ copy_collection() {
         --exclude-vcs \
         --exclude=./.venv \
         --exclude=./.venv-importer \
+        --exclude=./.venv-oldest \
         --exclude=./tests/output \
         --exclude=./.ansible \
         --exclude=./.cache \
@@ -239,7 +303,8 @@ copy_collection() {
 install_get_pip_standin() {
     local versions version target
     versions="$(grep -oE "pip='[0-9][0-9.]*'" \
-        "$VENV"/lib/python*/site-packages/ansible_test/_internal/python_requirements.py |
+        "$VENV"/lib/python*/site-packages/ansible_test/_internal/python_requirements.py \
+        "$OLDEST_VENV"/lib/python*/site-packages/ansible_test/_internal/python_requirements.py |
         grep -oE "[0-9][0-9.]*[0-9]" | sort -u)"
     if [ -z "$versions" ]; then
         log "ERROR: could not read the pip version from ansible_test/_internal/python_requirements.py"
@@ -260,15 +325,19 @@ install_get_pip_standin() {
 }
 
 stage_setup() {
-    setup_venv || return 1
+    setup_venv "$VENV" "$REQUIREMENTS" "$VENV_PYTHON_VERSION" || return 1
+    setup_venv "$OLDEST_VENV" "$OLDEST_REQUIREMENTS" "$OLDEST_PYTHON_VERSION" || return 1
     read_collection_name || return 1
     TMPROOT="$(mktemp -d "${TMPDIR:-/tmp}/campaignops-test.XXXXXX")" || return 1
     COLL="$TMPROOT/ansible_collections/$NAMESPACE/$NAME"
+    OLDEST_COLL="$TMPROOT/oldest/ansible_collections/$NAMESPACE/$NAME"
     copy_collection "$COLL" || return 1
-    log "copy: $COLL"
+    copy_collection "$OLDEST_COLL" || return 1
+    log "copies: $COLL, and $OLDEST_COLL for the oldest ansible-core's ansible-test runs alongside"
     install_get_pip_standin || return 1
     # Hand the values to the parent shell (the stage runs in a subshell).
-    printf '%s\n%s\n%s %s %s\n' "$TMPROOT" "$COLL" "$NAMESPACE" "$NAME" "$VERSION" >"$SETUP_OUT"
+    printf '%s\n%s %s\n%s %s %s\n%s %s\n' "$TMPROOT" "$COLL" "$OLDEST_COLL" "$NAMESPACE" "$NAME" "$VERSION" \
+        "$(core_version "$VENV")" "$(core_version "$OLDEST_VENV")" >"$SETUP_OUT"
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -283,6 +352,7 @@ filtered() {
 }
 
 has_tests() {
+    [ -f "$1" ] && return 0
     [ -d "$1" ] && [ -n "$(find "$1" -name 'test_*.py' -o -name '*_test.py' 2>/dev/null | head -n 1)" ]
 }
 
@@ -299,27 +369,38 @@ check_no_sanity_ignores() {
     return "$bad"
 }
 
+# with_venv VENV CMD...: run CMD with VENV's tools first on PATH.
+with_venv() {
+    local venv="$1"
+    shift
+    PATH="$venv/bin:$PATH" VIRTUAL_ENV="$venv" "$@"
+}
+
+# stage_sanity VENV PYTHON COPY: ansible-test sanity of VENV's ansible-core for module Python
+# PYTHON, in the collection copy COPY.
 stage_sanity() {
-    local version="$1" rc=0
+    local venv="$1" version="$2" copy="$3" rc=0
     if ! find_python "$version" >/dev/null; then
         log "ERROR: no Python $version interpreter found (pyenv: ~/.pyenv/versions/$version.*)"
         return 1
     fi
     check_no_sanity_ignores || rc=1
-    cd "$COLL" || return 1
-    log "+ ansible-test sanity --venv --python $version --color no"
-    filtered ansible-test sanity --venv --python "$version" --color no || rc=1
+    cd "$copy" || return 1
+    log "+ ansible-test sanity --venv --python $version --color no   (ansible-core $(core_version "$venv"))"
+    filtered with_venv "$venv" ansible-test sanity --venv --python "$version" --color no || rc=1
     return "$rc"
 }
 
+# stage_units VENV PYTHON COPY: ansible-test units of VENV's ansible-core on Python PYTHON, in COPY.
 stage_units() {
-    if ! has_tests "$COLL/tests/unit"; then
+    local venv="$1" version="$2" copy="$3"
+    if ! has_tests "$copy/tests/unit"; then
         log "SKIP: no test files under tests/unit"
         return 77
     fi
-    cd "$COLL" || return 1
-    log "+ ansible-test units --venv --python $UNITS_PYTHON --color no"
-    filtered ansible-test units --venv --python "$UNITS_PYTHON" --color no
+    cd "$copy" || return 1
+    log "+ ansible-test units --venv --python $version --color no   (ansible-core $(core_version "$venv"))"
+    filtered with_venv "$venv" ansible-test units --venv --python "$version" --color no
 }
 
 # pytest_dir DIR [PYTEST ARGS...]: plain pytest of DIR in the copy, collection importable from TMPROOT.
@@ -399,9 +480,12 @@ stage_docs() {
     ANSIBLE_COLLECTIONS_PATH="$TMPROOT" antsibull-docs lint-collection-docs --plugin-docs .
 }
 
+# stage_build VENV: build, install and use the collection with VENV's ansible-core (on PATH).
 stage_build() {
-    local build="$TMPROOT/build/ansible_collections/$NAMESPACE/$NAME"
-    local dist="$TMPROOT/dist" installed="$TMPROOT/installed" tarball out msg rc module fail=0
+    local venv="$1" core
+    core="$(core_version "$venv")"
+    local build="$TMPROOT/build-$core/ansible_collections/$NAMESPACE/$NAME"
+    local dist="$TMPROOT/dist-$core" installed="$TMPROOT/installed-$core" tarball out msg rc module fail=0
     copy_collection "$build" || return 1
     cd "$build" || return 1
     log "+ ansible-galaxy collection build --output-path $dist"
@@ -436,13 +520,13 @@ stage_build() {
     # unhandled module exception with a result that has no msg of the module's own: the
     # controller then writes "Task failed: Module failed: <exception>" as the result's msg.
     # The "localhost | FAILED! => {...}" result shows which of the two happened.
-    log "+ ansible localhost -m $NAMESPACE.$NAME.campaign_info -a 'provider=ocamba api_url=http://127.0.0.1:9 token=x' -e ansible_python_interpreter=$VENV/bin/python"
+    log "+ ansible localhost -m $NAMESPACE.$NAME.campaign_info -a 'provider=ocamba api_url=http://127.0.0.1:9 token=x' -e ansible_python_interpreter=$venv/bin/python"
     out="$(ansible localhost -m "$NAMESPACE.$NAME.campaign_info" \
         -a 'provider=ocamba api_url=http://127.0.0.1:9 token=x' \
-        -e "ansible_python_interpreter=$VENV/bin/python" 2>&1)"
+        -e "ansible_python_interpreter=$venv/bin/python" 2>&1)"
     rc=$?
     printf '%s\n' "$out"
-    msg="$(printf '%s\n' "$out" | "$VENV/bin/python" -c '
+    msg="$(printf '%s\n' "$out" | "$venv/bin/python" -c '
 import json, sys
 text = sys.stdin.read()
 marker = text.find("=> {")
@@ -527,14 +611,28 @@ stage_molecule() {
 # ---------------------------------------------------------------------------------------------
 # main
 
+# The names of the per-version stages, from the requirement pins (before any venv exists).
+stage_matrix() {
+    local newest oldest version
+    newest="$(pinned_core "$REQUIREMENTS")"
+    oldest="$(pinned_core "$OLDEST_REQUIREMENTS")"
+    for version in $NEWEST_PYTHONS; do printf 'sanity-%s-py%s\nunits-%s-py%s\n' "$newest" "$version" "$newest" "$version"; done
+    for version in $OLDEST_PYTHONS; do printf 'sanity-%s-py%s\nunits-%s-py%s\n' "$oldest" "$version" "$oldest" "$version"; done
+    printf 'build-%s\nbuild-%s\npytest-integration-%s\n' "$newest" "$oldest" "$oldest"
+}
+
+pinned_core() {
+    sed -nE 's/^ansible-core==([0-9]+\.[0-9]+)\..*/\1/p' "$1"
+}
+
 main() {
     local version total_start stage i
     total_start=$(date +%s)
     log "campaignops test pipeline: root $ROOT, STAGES=$STAGES"
     if [ "$STAGES" != all ]; then
         local want known ok
-        known="setup units pytest-unit pytest-integration lint changelog docs build importer molecule"
-        for version in $SANITY_PYTHONS; do known="$known sanity-$version"; done
+        known="setup pytest-unit pytest-integration lint changelog docs importer molecule"
+        known="$known $(stage_matrix | tr '\n' ' ')"
         for want in $STAGES; do
             ok=0
             for stage in $known; do
@@ -553,7 +651,7 @@ main() {
         rm -f "$SETUP_OUT"
         log "setup failed: no other stage can run"
     else
-        { read -r TMPROOT; read -r COLL; read -r NAMESPACE NAME VERSION; } <"$SETUP_OUT"
+        { read -r TMPROOT; read -r COLL OLDEST_COLL; read -r NAMESPACE NAME VERSION; read -r NEWEST_CORE OLDEST_CORE; } <"$SETUP_OUT"
         rm -f "$SETUP_OUT"
         [ "${KEEP_TMP:-0}" = 1 ] && log "temporary tree (kept): $TMPROOT"
 
@@ -561,18 +659,21 @@ main() {
         export PATH VIRTUAL_ENV="$VENV"
         unset PYTHONHOME
 
-        for version in $SANITY_PYTHONS; do
-            run_stage "sanity-$version" stage_sanity "$version"
-        done
-        run_stage units stage_units
+        run_matrix sanity
+        run_matrix units
         run_stage pytest-unit pytest_dir tests/unit
         # Two workers (2 cores): each starts its own simulator on its own port, so their
         # campaigns and machine-wide limiter files (keyed by URL) never meet.
         run_stage pytest-integration pytest_dir tests/integration -n 2
+        # The per-provider playbook scenarios again with the oldest ansible-core: change and
+        # idempotence, check and diff mode, refusals, module_defaults and the environment.
+        run_stage "pytest-integration-$OLDEST_CORE" with_venv "$OLDEST_VENV" pytest_dir tests/integration/test_playbooks.py -n 2 \
+            -k "idempotent or check_mode or diff or forbidden or module_defaults or environment or bulk"
         run_stage lint stage_lint
         run_stage changelog stage_changelog
         run_stage docs stage_docs
-        run_stage build stage_build
+        run_stage "build-$NEWEST_CORE" with_venv "$VENV" stage_build "$VENV"
+        run_stage "build-$OLDEST_CORE" with_venv "$OLDEST_VENV" stage_build "$OLDEST_VENV"
         run_stage importer stage_importer
         run_stage molecule stage_molecule
 

@@ -22,7 +22,7 @@ from ansible_collections.campaignops.campaigns.plugins.module_utils._errors impo
 from ansible_collections.campaignops.campaigns.plugins.module_utils._http import HAS_REQUESTS, REQUESTS_IMPORT_ERROR, HttpClient, RetryPolicy
 from ansible_collections.campaignops.campaigns.plugins.module_utils._options import (
     ENDPOINT_AND_CREDENTIAL_OPTIONS, ITEM_OPTIONS, env_name, foreign_options, resolve_connection, secret_values)
-from ansible_collections.campaignops.campaigns.plugins.module_utils._providers import PROVIDERS
+from ansible_collections.campaignops.campaigns.plugins.module_utils._registry import PROVIDERS
 from ansible_collections.campaignops.campaigns.plugins.module_utils._states import describe_allowed, plan_path, waits_for_start
 
 WAIT_FIRST_DELAY = 1.0

@@ -19,7 +19,7 @@ import ipaddress
 import os
 import re
 
-from ansible.module_utils.six.moves.urllib.parse import urlsplit
+from urllib.parse import urlsplit
 
 from ansible_collections.campaignops.campaigns.plugins.module_utils._errors import ValidationError
 

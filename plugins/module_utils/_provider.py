@@ -13,7 +13,7 @@ The engine only talks to this interface; it never asks which provider it runs.""
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from ansible.module_utils.six.moves.urllib.parse import quote
+from urllib.parse import quote
 
 from ansible_collections.campaignops.campaigns.plugins.module_utils._errors import ValidationError, VendorError, WrongStateError
 from ansible_collections.campaignops.campaigns.plugins.module_utils._http import decode_json, error_for_status, excerpt, parse_json

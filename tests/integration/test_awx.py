@@ -24,6 +24,7 @@ import tarfile
 
 import pytest
 import yaml
+from packaging.specifiers import SpecifierSet
 from jinja2 import StrictUndefined
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
@@ -33,7 +34,7 @@ from ansible_collections.campaignops.campaigns.plugins.module_utils._options imp
     SECRET_OPTIONS,
     env_name,
 )
-from ansible_collections.campaignops.campaigns.plugins.module_utils._providers import PROVIDERS
+from ansible_collections.campaignops.campaigns.plugins.module_utils._registry import PROVIDERS
 from tests.simulator import DEFAULT_CREDENTIALS as CREDS
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -479,8 +480,12 @@ def test_execution_environment_requirements_agree_with_the_collection():
     runtime = requirement_lines(os.path.join(REPO_ROOT, 'requirements.txt'))
     ee = requirement_lines(os.path.join(REPO_ROOT, 'meta', 'ee-requirements.txt'))
     assert ee == [line for line in runtime if not line.startswith('ansible-core')]
-    core = [line for line in runtime if line.startswith('ansible-core')][0]
-    assert load_yaml(EE_FILE)['dependencies']['ansible_core']['package_pip'] == core
+    claimed = SpecifierSet([line for line in runtime if line.startswith('ansible-core')][0][len('ansible-core'):])
+    image = SpecifierSet(load_yaml(EE_FILE)['dependencies']['ansible_core']['package_pip'][len('ansible-core'):])
+    newest = [line for line in requirement_lines(os.path.join(REPO_ROOT, 'requirements-dev.txt')) if line.startswith('ansible-core==')][0]
+    # The image carries a current ansible-core: the newest that CI tests, within the claimed range.
+    assert newest[len('ansible-core=='):] in image
+    assert all(spec.version in claimed for spec in image if spec.operator == '>=')
     galaxy = load_yaml(os.path.join(REPO_ROOT, 'galaxy.yml'))
     pinned = load_yaml(EE_FILE)['dependencies']['galaxy']['collections'][0]['version']
     major = galaxy['version'].split('.')[0]

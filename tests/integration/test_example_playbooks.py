@@ -16,7 +16,7 @@ import os
 
 import pytest
 
-from ansible_collections.campaignops.campaigns.plugins.module_utils._providers import PROVIDERS
+from ansible_collections.campaignops.campaigns.plugins.module_utils._registry import PROVIDERS
 from tests.simulator import DEFAULT_CREDENTIALS as CREDS
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))

@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import collections
 import os
+import shutil
 import sys
+import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -40,10 +42,13 @@ class Machines:
 
     def __init__(self, count, collections_dir, base, sim_url):
         self.base = str(base)
-        self.tmpdirs = [os.path.join(self.base, 'machine{0}'.format(index), 'tmp') for index in range(count)]
-        for tmpdir in self.tmpdirs:
-            os.makedirs(tmpdir)
-        self.runners = [PlaybookRunner(collections_dir, os.path.dirname(tmpdir), sim_url) for tmpdir in self.tmpdirs]
+        # Short TMPDIRs: ansible-core 2.21 puts a Unix socket there, whose path may not exceed 107
+        # bytes; pytest's tmp_path is too long for it ("Local RPC server did not start").
+        self.tmpdirs = [tempfile.mkdtemp(prefix='cm{0}-'.format(index)) for index in range(count)]
+        workdirs = [os.path.join(self.base, 'machine{0}'.format(index)) for index in range(count)]
+        for workdir in workdirs:
+            os.makedirs(workdir)
+        self.runners = [PlaybookRunner(collections_dir, workdir, sim_url) for workdir in workdirs]
         self.started = None
 
     def run(self, tasks):
@@ -89,6 +94,14 @@ def run_machines(sim, provider, count, collections_dir, base):
     ids = [str(cid) for cid in sim.seed({'generate': {provider: spec}})['generated'][provider]]
     shares = [ids[index::count] for index in range(count)]
     machines = Machines(count, collections_dir, base, sim.url)
+    try:
+        return check_machines(sim, provider, ids, count, machines, shares)
+    finally:
+        for tmpdir in machines.tmpdirs:
+            shutil.rmtree(tmpdir, ignore_errors=True)
+
+
+def check_machines(sim, provider, ids, count, machines, shares):
     runs, duration = machines.run([[bulk_task(provider, sim.url, share)] for share in shares])
     for run, share in zip(runs, shares):
         assert run.rc == 0, run.output[-4000:]

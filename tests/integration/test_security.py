@@ -296,7 +296,11 @@ def problems_of(case, result):
     if not result.get('failed'):
         return ['{0}: accepted ({1})'.format(where, dict((key, result.get(key)) for key in ('changed', 'campaign', 'campaigns')))]
     problems = []
-    if case.option not in msg:
+    if '\\x00' in repr(case.args) and msg.startswith('Failed to log to syslog (embedded null character)'):
+        # ansible-core 2.21 refuses a NUL in any argument itself, before the module's code runs:
+        # refused before any request, though in ansible-core's words.
+        pass
+    elif case.option not in msg:
         problems.append('{0}: the message does not name {1}: {2!r}'.format(where, case.option, msg[:300]))
     if 'unexpected error' in msg or 'Traceback' in msg or 'MODULE FAILURE' in msg:
         problems.append('{0}: crashed: {1!r}'.format(where, msg[:300]))

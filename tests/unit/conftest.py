@@ -17,6 +17,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import base64
+import contextlib
 import functools
 import json
 import os
@@ -30,7 +31,20 @@ from hypothesis.configuration import set_hypothesis_home_dir
 
 from ansible.module_utils import basic
 from ansible.module_utils.common.parameters import remove_values
-from ansible.module_utils.testing import patch_module_args
+from ansible.module_utils.common.text.converters import to_bytes
+
+try:
+    from ansible.module_utils.testing import patch_module_args
+except ImportError:  # ansible-core < 2.19 has no helper: hand the arguments over the way it reads them
+    @contextlib.contextmanager
+    def patch_module_args(args):
+        args = dict(args, _ansible_remote_tmp=tempfile.gettempdir(), _ansible_keep_remote_files=False)
+        saved = basic._ANSIBLE_ARGS
+        basic._ANSIBLE_ARGS = to_bytes(json.dumps({'ANSIBLE_MODULE_ARGS': args}))
+        try:
+            yield
+        finally:
+            basic._ANSIBLE_ARGS = saved
 
 from ansible_collections.campaignops.campaigns.plugins.module_utils import _engine, _limits
 from ansible_collections.campaignops.campaigns.plugins.module_utils._http import HttpClient, RetryPolicy

@@ -21,7 +21,7 @@ import datetime
 import hashlib
 import hmac
 
-from ansible.module_utils.six.moves.urllib.parse import quote, urlsplit
+from urllib.parse import quote, urlsplit
 
 from ansible_collections.campaignops.campaigns.plugins.module_utils._errors import (
     NotFoundError,

@@ -18,7 +18,7 @@ __metaclass__ = type
 import copy
 import threading
 
-from ansible.module_utils.six.moves.urllib.parse import urlsplit
+from urllib.parse import urlsplit
 
 from ansible_collections.campaignops.campaigns.plugins.module_utils._errors import (
     AuthenticationError,

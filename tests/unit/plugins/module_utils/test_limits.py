@@ -21,7 +21,7 @@ import pytest
 
 from ansible_collections.campaignops.campaigns.plugins.module_utils import _limits
 from ansible_collections.campaignops.campaigns.plugins.module_utils._limits import AccountLimiter, account_key
-from ansible_collections.campaignops.campaigns.plugins.module_utils._providers import PROVIDERS
+from ansible_collections.campaignops.campaigns.plugins.module_utils._registry import PROVIDERS
 
 
 def send_times(limiter, clock, count):

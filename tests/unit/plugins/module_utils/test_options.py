@@ -23,7 +23,7 @@ from ansible_collections.campaignops.campaigns.plugins.module_utils._options imp
     validate_server,
     validate_vdn_id,
 )
-from ansible_collections.campaignops.campaigns.plugins.module_utils._providers import PROVIDERS
+from ansible_collections.campaignops.campaigns.plugins.module_utils._registry import PROVIDERS
 
 
 def params(provider, **values):

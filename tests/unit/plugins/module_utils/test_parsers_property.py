@@ -31,7 +31,7 @@ from ansible_collections.campaignops.campaigns.plugins.module_utils import _prov
 from ansible_collections.campaignops.campaigns.plugins.module_utils._errors import CampaignError
 from ansible_collections.campaignops.campaigns.plugins.module_utils._http import HttpClient, RetryPolicy
 from ansible_collections.campaignops.campaigns.plugins.module_utils._provider import Campaign
-from ansible_collections.campaignops.campaigns.plugins.module_utils._providers import PROVIDERS
+from ansible_collections.campaignops.campaigns.plugins.module_utils._registry import PROVIDERS
 
 BASE = 'https://vendor.example.com'
 STATUSES = (200, 201, 202, 204, 400, 401, 403, 404, 405, 429, 500, 502, 503)

@@ -18,7 +18,7 @@ from hypothesis import given, strategies as st
 from ansible_collections.campaignops.campaigns.plugins.module_utils._engine import Converger
 from ansible_collections.campaignops.campaigns.plugins.module_utils._errors import TransitionError
 from ansible_collections.campaignops.campaigns.plugins.module_utils._provider import Campaign
-from ansible_collections.campaignops.campaigns.plugins.module_utils._providers import PROVIDERS
+from ansible_collections.campaignops.campaigns.plugins.module_utils._registry import PROVIDERS
 from ansible_collections.campaignops.campaigns.plugins.module_utils._states import ALL_STATES, SETTABLE_STATES, plan_path
 
 # (current, target) -> the vendor's verb, per vendor-apis.md.
