@@ -136,7 +136,7 @@ class AccountLimiter:
         window allows it (return 0), else return how long to wait before asking again."""
         with self._state() as state:
             now = self.clock()
-            windows = [_scaled(count, seconds, share(state, now)) for count, seconds in self.windows]
+            windows = self._windows(state, now)
             longest = max([seconds for _count, seconds in windows] + [0])
             state['sent'] = [moment for moment in state['sent'] if now - moment < longest]
             delay = max([state['pause_until'] - now] + [_window_delay(state['sent'], now, count, seconds) for count, seconds in windows])
@@ -162,8 +162,13 @@ class AccountLimiter:
 
     def _used(self, state, now):
         """The part of its current share this machine used, in its fullest window."""
-        windows = [_scaled(count, seconds, share(state, now)) for count, seconds in self.windows]
-        return max([sum(1 for moment in state['sent'] if now - moment < seconds) / float(count) for count, seconds in windows] + [0.0])
+        return max([sum(1 for moment in state['sent'] if now - moment < seconds) / float(count)
+                    for count, seconds in self._windows(state, now)] + [0.0])
+
+    def _windows(self, state, now):
+        """The account's windows at this machine's current share."""
+        part = share(state, now)
+        return [_scaled(count, seconds, part) for count, seconds in self.windows]
 
     @contextlib.contextmanager
     def _state(self):
