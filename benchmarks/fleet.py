@@ -22,6 +22,7 @@ not reach its desired state), 2 when the benchmark could not start.
 from __future__ import annotations
 
 import argparse
+import atexit
 import base64
 import datetime
 import http.client
@@ -45,25 +46,27 @@ if REPO_ROOT not in sys.path:
     sys.path.insert(0, REPO_ROOT)
 
 from tests.simulator import DEFAULT_CREDENTIALS, Simulator  # noqa: E402  pylint: disable=wrong-import-position
+from tests.simulator.vendors import BY_NAME as SIMULATED  # noqa: E402  pylint: disable=wrong-import-position
 
-VENDORS = ('voltmx', 'isales', 'ocamba', 'wolkvox', '8x8')
-TITLES = {'voltmx': 'Volt MX', 'isales': 'iSales', 'ocamba': 'Ocamba', 'wolkvox': 'Wolkvox', '8x8': '8x8'}
 
-# The simulator's native status for each canonical state we seed (what ``generate`` takes).
-NATIVE = {
-    'voltmx': {'running': 'Running', 'paused': 'Paused'},
-    'isales': {'running': 2, 'paused': 3},
-    'ocamba': {'running': 'running', 'paused': 'paused'},
-    'wolkvox': {'running': 'Started', 'paused': 'Stopped'},
-    '8x8': {'running': 3, 'paused': 8, 'purged': 10},
-}
-EIGHT_CANONICAL = {0: 'new', 1: 'running', 2: 'scheduled', 3: 'running', 4: 'running', 5: 'stopped', 6: 'stopped',
-                   7: 'stopped', 8: 'paused', 9: 'paused', 10: 'purged', 11: 'purged'}
-# The key of a campaign's id in the simulator's records.
-ID_KEYS = {'voltmx': 'id', 'isales': 'id', 'ocamba': 'id', 'wolkvox': 'campaign_id', '8x8': 'campaign-id'}
-# Extra generate options: iSales campaigns in VDN 1; Wolkvox types so that both occur.
-GENERATE_EXTRA = {'isales': {'vdnId': 1}}
-WOLKVOX_TYPES = {'running': 'preview', 'paused': 'predictive'}
+def importable_collection():
+    """A temporary directory, removed at exit, holding ``ansible_collections/campaignops/campaigns``
+    as a link to this checkout: the benchmark reads the vendors from the collection's registry."""
+    base = tempfile.mkdtemp(prefix='campaignops-fleet-import-')
+    atexit.register(shutil.rmtree, base, True)
+    parent = os.path.join(base, 'ansible_collections', 'campaignops')
+    os.makedirs(parent)
+    os.symlink(REPO_ROOT, os.path.join(parent, 'campaigns'))
+    return base
+
+
+sys.path.insert(0, importable_collection())
+from ansible_collections.campaignops.campaigns.plugins.module_utils._registry import PROVIDERS  # noqa: E402  pylint: disable=wrong-import-position
+from tests.integration.vendor_tasks import environment  # noqa: E402  pylint: disable=wrong-import-position
+
+VENDORS = tuple(PROVIDERS)
+# The vendors the scaling figure can use: no rate limit and several requests in flight.
+UNLIMITED_VENDORS = [name for name, cls in PROVIDERS.items() if not cls.rate_limits and cls.concurrency > 1]
 
 # The figure-2 mix: (current state, desired state, vendor writes, weight). Half the campaigns
 # need a change; on 8x8 some need two writes (running -> purged is pause, then purge).
@@ -71,9 +74,10 @@ GENERIC_MIX = (('running', 'paused', 1, 1), ('running', 'running', 0, 1), ('paus
 EIGHT_MIX = (('running', 'paused', 1, 2), ('running', 'purged', 2, 1), ('running', 'running', 0, 2),
              ('paused', 'running', 1, 2), ('paused', 'paused', 0, 3))
 
-OCAMBA_PER_MINUTE = 150
-OCAMBA_PER_SECOND = 10
-SINGLE_CAMPAIGN = ('8x8', '6561', 'running', 'paused')   # figure 1: 8x8's documented sample campaign
+# Ocamba's documented limits (figures 4 and 6), from its provider: requests per window of seconds.
+OCAMBA_LIMITS = dict((seconds, requests) for requests, seconds in PROVIDERS['ocamba'].rate_limits)
+OCAMBA_PER_MINUTE = OCAMBA_LIMITS[60.0]
+OCAMBA_PER_SECOND = OCAMBA_LIMITS[1.0]
 
 RSS_WRAPPER = '''#!{python}
 """Module interpreter wrapper of the fleet benchmark: runs the real interpreter as a child and
@@ -202,11 +206,7 @@ def build_fleet(admin, per_vendor):
         for vendor, buckets in plan.items():
             count = sum(bucket[3] for bucket in buckets if bucket[0] == current)
             if count:
-                spec = {'count': count, 'status': NATIVE[vendor][current]}
-                spec.update(GENERATE_EXTRA.get(vendor, {}))
-                if vendor == 'wolkvox':
-                    spec['type_campaign'] = WOLKVOX_TYPES[current]
-                generate[vendor] = spec
+                generate[vendor] = generate_spec(vendor, count, current)
         answer = admin.seed({'generate': generate})
         for vendor, generated in answer['generated'].items():
             ids[vendor][current] = list(generated)
@@ -221,6 +221,18 @@ def build_fleet(admin, per_vendor):
     return fleet
 
 
+# Wolkvox campaign types, so that both occur.
+WOLKVOX_TYPES = {'running': 'preview', 'paused': 'predictive'}
+
+
+def generate_spec(vendor, count, state):
+    """The simulator's ``generate`` order for ``count`` campaigns of ``vendor`` in ``state``."""
+    spec = {'count': count, 'status': PROVIDERS[vendor].native_after[state]}
+    if vendor == 'wolkvox':
+        spec['type_campaign'] = WOLKVOX_TYPES[state]
+    return spec
+
+
 def interleave(groups):
     items = []
     groups = [list(group) for group in groups]
@@ -232,12 +244,7 @@ def interleave(groups):
 
 
 def canonical(vendor, native):
-    if vendor == '8x8':
-        return EIGHT_CANONICAL.get(native, 'unknown')
-    for state, value in NATIVE[vendor].items():
-        if str(value).lower() == str(native).lower():
-            return state
-    return 'unknown'
+    return PROVIDERS[vendor].canonical(native)
 
 
 def check_converged(admin, fleet):
@@ -245,7 +252,8 @@ def check_converged(admin, fleet):
     records = admin.campaigns()
     wrong = []
     for vendor, items in fleet.items():
-        states = dict((str(record.get(ID_KEYS[vendor])), canonical(vendor, record.get('status'))) for record in records[vendor])
+        id_key = SIMULATED[vendor].id_key
+        states = dict((str(record.get(id_key)), canonical(vendor, record.get('status'))) for record in records[vendor])
         wrong.extend('{0} {1}: {2} (wanted {3})'.format(vendor, item['campaign_id'], states.get(item['campaign_id']), item['state'])
                      for item in items if states.get(item['campaign_id']) != item['state'])
     if wrong:
@@ -295,6 +303,16 @@ def totals(per_vendor, keys=('reads', 'writes', 'total', 'throttled', 'other_err
 # ----------------------------------------------------------------------------------------------
 # ansible-playbook runs
 
+def vendor_environment(url):
+    """The endpoint and the simulator's credentials of every vendor as environment variables, from
+    the vendors' test data (tests/vendors/<vendor>.py); iSales campaigns, seeded and generated, are in
+    the VDN it names (1)."""
+    env = {}
+    for vendor in VENDORS:
+        env.update(environment(vendor, url))
+    return env
+
+
 class Ansible:
     """Writes playbooks and runs them with the ansible-playbook next to ``sys.executable``."""
 
@@ -322,10 +340,8 @@ class Ansible:
         return first.split('[core', 1)[-1].strip(' ]') if '[core' in first else first
 
     def environment(self, extra=None):
-        env = dict((name, value) for name, value in os.environ.items()
-                   if not name.startswith(('ANSIBLE_', 'OCAMBA_', 'WOLKVOX_', 'VOLTMX_', 'ISALES_', 'EIGHTBYEIGHT_')))
-        url = self.sim.url
-        creds = DEFAULT_CREDENTIALS
+        prefixes = ('ANSIBLE_',) + tuple(cls.env_prefix + '_' for cls in PROVIDERS.values())
+        env = dict((name, value) for name, value in os.environ.items() if not name.startswith(prefixes))
         env.update({
             'ANSIBLE_CONFIG': self.config,
             'ANSIBLE_COLLECTIONS_PATH': self.collections,
@@ -336,15 +352,9 @@ class Ansible:
             'ANSIBLE_RETRY_FILES_ENABLED': '0',
             'ANSIBLE_LOCALHOST_WARNING': '0',
             'ANSIBLE_INVENTORY_UNPARSED_WARNING': '0',
-            # campaign_state takes endpoints and credentials from the environment, as in AWX.
-            'VOLTMX_API_URL': url, 'VOLTMX_USERNAME': creds['voltmx']['username'], 'VOLTMX_PASSWORD': creds['voltmx']['password'],
-            'ISALES_API_URL': url, 'ISALES_ACCESS_KEY': creds['isales']['access_key'], 'ISALES_SECRET_KEY': creds['isales']['secret_key'],
-            'ISALES_VDN_ID': '1',
-            'OCAMBA_API_URL': url, 'OCAMBA_TOKEN': creds['ocamba']['token'],
-            'WOLKVOX_API_URL': url, 'WOLKVOX_TOKEN': creds['wolkvox']['token'],
-            'EIGHTBYEIGHT_API_URL': url, 'EIGHTBYEIGHT_USERNAME': creds['8x8']['username'],
-            'EIGHTBYEIGHT_DATA_TOKEN': creds['8x8']['data_token'], 'EIGHTBYEIGHT_ACTION_TOKEN': creds['8x8']['action_token'],
         })
+        # campaign_state takes endpoints and credentials from the environment, as in AWX.
+        env.update(vendor_environment(self.sim.url))
         env.update(extra or {})
         return env
 
@@ -407,30 +417,24 @@ class Ansible:
 # ----------------------------------------------------------------------------------------------
 # the playbooks
 
+# The uri playbook of each vendor, registered by ``uri_form``.
+URI_FORMS = {}
+
+
+def uri_form(vendor):
+    """Registers the uri playbook of ``vendor``: a function of the vendor's credentials returning
+    ``(variables, tasks)``, what a uri user has to spell out (credentials, status words or codes,
+    the call for each change) and a looped read task, then a looped conditional write task."""
+    def register(function):
+        URI_FORMS[vendor] = function
+        return function
+    return register
+
+
 def uri_vars(sim_url, fleet=None):
-    creds = DEFAULT_CREDENTIALS
-    variables = {
-        'sim_url': sim_url,
-        'voltmx_username': creds['voltmx']['username'], 'voltmx_password': creds['voltmx']['password'],
-        'isales_ak': creds['isales']['access_key'], 'isales_sk': creds['isales']['secret_key'],
-        'isales_base': sim_url + '/rest/isales/v1/openapi/campaigns/1',
-        'ocamba_token': creds['ocamba']['token'],
-        'wolkvox_token': creds['wolkvox']['token'],
-        'eight_username': creds['8x8']['username'], 'eight_data_token': creds['8x8']['data_token'],
-        'eight_action_token': creds['8x8']['action_token'],
-        # What a uri user has to spell out: status words/codes and the call for each change.
-        'voltmx_action': {'paused': 'pause', 'running': 'resume'},
-        'isales_code': {'running': 2, 'paused': 3},
-        'isales_action': {'paused': 'pause', 'running': 'resume'},
-        'ocamba_body': {'paused': {'reason': 'fleet benchmark'}, 'running': {'run_immediately': 1}},
-        'ocamba_action': {'paused': 'pause', 'running': 'resume'},
-        'wolkvox_status': {'running': 'Started', 'paused': 'Stopped'},
-        'wolkvox_action': {'running': 'start', 'paused': 'stop'},
-        'eight_canonical': EIGHT_CANONICAL,
-        # 8x8 has no running -> purged: pause first, purge in a second task.
-        'eight_first_step': {'running>paused': 'PAUSED', 'running>purged': 'PAUSED', 'paused>running': 'RUNNING',
-                             'paused>purged': 'PURGED', 'purged>running': 'RUNNING', 'purged>paused': 'PAUSED'},
-    }
+    variables = {'sim_url': sim_url}
+    for vendor, form in URI_FORMS.items():
+        variables.update(form(DEFAULT_CREDENTIALS[vendor])[0])
     if fleet is not None:
         variables['fleet'] = dict((vendor, [dict(campaign_id=item['campaign_id'], state=item['state']) for item in items])
                                   for vendor, items in fleet.items())
@@ -439,70 +443,101 @@ def uri_vars(sim_url, fleet=None):
     return variables
 
 
+def missing_uri_forms():
+    return [vendor for vendor in VENDORS if vendor not in URI_FORMS]
+
+
 def label(expression):
     return {'label': '{{ ' + expression + ' }}'}
 
 
-def uri_tasks(vendor):
-    """``ansible.builtin.uri`` tasks for one vendor: a looped read, then a looped conditional write."""
-    basic_voltmx = {'url_username': '{{ voltmx_username }}', 'url_password': '{{ voltmx_password }}', 'force_basic_auth': True}
-    isales_headers = {'Content-Type': 'application/json; charset=UTF-8', 'Authorization': "{{ url | isales_sign(method, isales_ak, isales_sk) }}"}
-    ok_isales = "{0}.json.resultCode != '0200000'"
-    if vendor == 'voltmx':
-        return [
-            {'name': 'Volt MX: read each campaign',
-             'ansible.builtin.uri': dict(url='{{ sim_url }}/api/v1/campaigns/{{ item.campaign_id }}', **basic_voltmx),
-             'loop': '{{ fleet.voltmx }}', 'loop_control': label('item.campaign_id'), 'register': 'voltmx_read'},
-            {'name': 'Volt MX: change the campaigns not in their desired state',
-             'ansible.builtin.uri': dict(url='{{ sim_url }}/api/v1/campaigns/{{ item.item.campaign_id }}/{{ voltmx_action[item.item.state] }}',
-                                         method='POST', headers={'Content-Type': 'application/json;charset=UTF-8'}, **basic_voltmx),
-             'loop': '{{ voltmx_read.results }}', 'loop_control': label('item.item.campaign_id'),
-             'when': '(item.json.campaign | default(item.json)).status | lower != item.item.state'},
-        ]
-    if vendor == 'isales':
-        return [
-            {'name': 'iSales: read each campaign (AK/SK signed)',
-             'ansible.builtin.uri': {'url': '{{ url }}', 'headers': isales_headers},
-             'vars': {'url': '{{ isales_base }}/{{ item.campaign_id }}', 'method': 'GET'},
-             'loop': '{{ fleet.isales }}', 'loop_control': label('item.campaign_id'), 'register': 'isales_read',
-             'failed_when': ok_isales.format('isales_read')},
-            {'name': 'iSales: change the campaigns not in their desired state',
-             'ansible.builtin.uri': {'url': '{{ url }}', 'method': '{{ method }}', 'headers': isales_headers},
-             'vars': {'url': '{{ isales_base }}/{{ item.item.campaign_id }}/{{ isales_action[item.item.state] }}', 'method': 'PUT'},
-             'loop': '{{ isales_read.results }}', 'loop_control': label('item.item.campaign_id'), 'register': 'isales_write',
-             'when': 'item.json.returnObject.status != isales_code[item.item.state]',
-             'failed_when': ok_isales.format('isales_write')},
-        ]
-    if vendor == 'ocamba':
-        bearer = {'Authorization': 'Bearer {{ ocamba_token }}'}
-        return [
-            {'name': 'Ocamba: read each campaign',
-             'ansible.builtin.uri': {'url': '{{ sim_url }}/v1/hood/campaigns/{{ item.campaign_id }}', 'headers': bearer},
-             'loop': '{{ fleet.ocamba }}', 'loop_control': label('item.campaign_id'), 'register': 'ocamba_read'},
-            {'name': 'Ocamba: change the campaigns not in their desired state',
-             'ansible.builtin.uri': {'url': '{{ sim_url }}/v1/hood/campaigns/{{ item.item.campaign_id }}/{{ ocamba_action[item.item.state] }}',
-                                     'method': 'POST', 'headers': bearer, 'body_format': 'json',
-                                     'body': '{{ ocamba_body[item.item.state] }}', 'status_code': 204},
-             'loop': '{{ ocamba_read.results }}', 'loop_control': label('item.item.campaign_id'),
-             'when': "item.json['items'][0].status != item.item.state"},
-        ]
-    if vendor == 'wolkvox':
-        token = {'wolkvox-token': '{{ wolkvox_token }}'}
-        return [
-            {'name': 'Wolkvox: read the campaign list (no single-campaign read exists)',
-             'ansible.builtin.uri': {'url': '{{ sim_url }}/api/v2/information.php?api=campaigns', 'headers': token},
-             'register': 'wolkvox_list'},
-            {'name': 'Wolkvox: index the list by campaign id',
-             'ansible.builtin.set_fact': {
-                 'wolkvox_rows': "{{ dict(wolkvox_list.json.data | map(attribute='campaign_id') | zip(wolkvox_list.json.data)) }}"}},
-            {'name': 'Wolkvox: change the campaigns not in their desired state',
-             'ansible.builtin.uri': {'url': '{{ sim_url }}/api/v2/campaign.php?api={{ wolkvox_action[item.state] }}'
-                                            '&type_campaign={{ wolkvox_rows[item.campaign_id].type_campaign }}&campaign_id={{ item.campaign_id }}',
-                                     'method': 'PUT', 'headers': token},
-             'loop': '{{ fleet.wolkvox }}', 'loop_control': label('item.campaign_id'),
-             'when': 'wolkvox_rows[item.campaign_id].status != wolkvox_status[item.state]'},
-        ]
-    return eight_uri_tasks('{{ fleet["8x8"] }}')
+@uri_form('voltmx')
+def voltmx_uri(creds):
+    basic = {'url_username': '{{ voltmx_username }}', 'url_password': '{{ voltmx_password }}', 'force_basic_auth': True}
+    variables = {'voltmx_username': creds['username'], 'voltmx_password': creds['password'],
+                 'voltmx_action': {'paused': 'pause', 'running': 'resume'}}
+    return variables, [
+        {'name': 'Volt MX: read each campaign',
+         'ansible.builtin.uri': dict(url='{{ sim_url }}/api/v1/campaigns/{{ item.campaign_id }}', **basic),
+         'loop': '{{ fleet.voltmx }}', 'loop_control': label('item.campaign_id'), 'register': 'voltmx_read'},
+        {'name': 'Volt MX: change the campaigns not in their desired state',
+         'ansible.builtin.uri': dict(url='{{ sim_url }}/api/v1/campaigns/{{ item.item.campaign_id }}/{{ voltmx_action[item.item.state] }}',
+                                     method='POST', headers={'Content-Type': 'application/json;charset=UTF-8'}, **basic),
+         'loop': '{{ voltmx_read.results }}', 'loop_control': label('item.item.campaign_id'),
+         'when': '(item.json.campaign | default(item.json)).status | lower != item.item.state'},
+    ]
+
+
+@uri_form('isales')
+def isales_uri(creds):
+    headers = {'Content-Type': 'application/json; charset=UTF-8', 'Authorization': "{{ url | isales_sign(method, isales_ak, isales_sk) }}"}
+    failed = "{0}.json.resultCode != '0200000'"
+    variables = {'isales_ak': creds['access_key'], 'isales_sk': creds['secret_key'],
+                 'isales_base': '{{ sim_url }}/rest/isales/v1/openapi/campaigns/1',
+                 'isales_code': {'running': 2, 'paused': 3}, 'isales_action': {'paused': 'pause', 'running': 'resume'}}
+    return variables, [
+        {'name': 'iSales: read each campaign (AK/SK signed)',
+         'ansible.builtin.uri': {'url': '{{ url }}', 'headers': headers},
+         'vars': {'url': '{{ isales_base }}/{{ item.campaign_id }}', 'method': 'GET'},
+         'loop': '{{ fleet.isales }}', 'loop_control': label('item.campaign_id'), 'register': 'isales_read',
+         'failed_when': failed.format('isales_read')},
+        {'name': 'iSales: change the campaigns not in their desired state',
+         'ansible.builtin.uri': {'url': '{{ url }}', 'method': '{{ method }}', 'headers': headers},
+         'vars': {'url': '{{ isales_base }}/{{ item.item.campaign_id }}/{{ isales_action[item.item.state] }}', 'method': 'PUT'},
+         'loop': '{{ isales_read.results }}', 'loop_control': label('item.item.campaign_id'), 'register': 'isales_write',
+         'when': 'item.json.returnObject.status != isales_code[item.item.state]',
+         'failed_when': failed.format('isales_write')},
+    ]
+
+
+@uri_form('ocamba')
+def ocamba_uri(creds):
+    bearer = {'Authorization': 'Bearer {{ ocamba_token }}'}
+    variables = {'ocamba_token': creds['token'],
+                 'ocamba_body': {'paused': {'reason': 'fleet benchmark'}, 'running': {'run_immediately': 1}},
+                 'ocamba_action': {'paused': 'pause', 'running': 'resume'}}
+    return variables, [
+        {'name': 'Ocamba: read each campaign',
+         'ansible.builtin.uri': {'url': '{{ sim_url }}/v1/hood/campaigns/{{ item.campaign_id }}', 'headers': bearer},
+         'loop': '{{ fleet.ocamba }}', 'loop_control': label('item.campaign_id'), 'register': 'ocamba_read'},
+        {'name': 'Ocamba: change the campaigns not in their desired state',
+         'ansible.builtin.uri': {'url': '{{ sim_url }}/v1/hood/campaigns/{{ item.item.campaign_id }}/{{ ocamba_action[item.item.state] }}',
+                                 'method': 'POST', 'headers': bearer, 'body_format': 'json',
+                                 'body': '{{ ocamba_body[item.item.state] }}', 'status_code': 204},
+         'loop': '{{ ocamba_read.results }}', 'loop_control': label('item.item.campaign_id'),
+         'when': "item.json['items'][0].status != item.item.state"},
+    ]
+
+
+@uri_form('wolkvox')
+def wolkvox_uri(creds):
+    token = {'wolkvox-token': '{{ wolkvox_token }}'}
+    variables = {'wolkvox_token': creds['token'],
+                 'wolkvox_status': {'running': 'Started', 'paused': 'Stopped'}, 'wolkvox_action': {'running': 'start', 'paused': 'stop'}}
+    return variables, [
+        {'name': 'Wolkvox: read the campaign list (no single-campaign read exists)',
+         'ansible.builtin.uri': {'url': '{{ sim_url }}/api/v2/information.php?api=campaigns', 'headers': token},
+         'register': 'wolkvox_list'},
+        {'name': 'Wolkvox: index the list by campaign id',
+         'ansible.builtin.set_fact': {
+             'wolkvox_rows': "{{ dict(wolkvox_list.json.data | map(attribute='campaign_id') | zip(wolkvox_list.json.data)) }}"}},
+        {'name': 'Wolkvox: change the campaigns not in their desired state',
+         'ansible.builtin.uri': {'url': '{{ sim_url }}/api/v2/campaign.php?api={{ wolkvox_action[item.state] }}'
+                                        '&type_campaign={{ wolkvox_rows[item.campaign_id].type_campaign }}&campaign_id={{ item.campaign_id }}',
+                                 'method': 'PUT', 'headers': token},
+         'loop': '{{ fleet.wolkvox }}', 'loop_control': label('item.campaign_id'),
+         'when': 'wolkvox_rows[item.campaign_id].status != wolkvox_status[item.state]'},
+    ]
+
+
+@uri_form('8x8')
+def eight_uri(creds):
+    variables = {'eight_username': creds['username'], 'eight_data_token': creds['data_token'], 'eight_action_token': creds['action_token'],
+                 'eight_canonical': dict(PROVIDERS['8x8'].native_states),
+                 # 8x8 has no running -> purged: pause first, purge in a second task.
+                 'eight_first_step': {'running>paused': 'PAUSED', 'running>purged': 'PAUSED', 'paused>running': 'RUNNING',
+                                      'paused>purged': 'PURGED', 'purged>running': 'RUNNING', 'purged>paused': 'PAUSED'}}
+    return variables, eight_uri_tasks('{{ fleet["8x8"] }}')
 
 
 def eight_uri_tasks(loop, single=False):
@@ -528,23 +563,23 @@ def eight_uri_tasks(loop, single=False):
 def bulk_tasks(fleet):
     """The bulk form: one ``campaign_state`` task for the whole fleet, each item naming its
     provider; endpoints and credentials come from the environment, as AWX injects them."""
-    return [{'name': 'Every campaign of {0} in one task'.format(', '.join(TITLES[vendor] for vendor in fleet)),
+    return [{'name': 'Every campaign of {0} in one task'.format(', '.join(PROVIDERS[vendor].title for vendor in fleet)),
              'campaignops.campaigns.campaign_state': {'campaigns': '{{ fleet_items }}'}}]
 
 
 def per_vendor_bulk_tasks(fleet):
     """The bulk form with one task per vendor, ``provider`` set on the task (informational)."""
-    return [{'name': '{0}: every campaign in one task'.format(TITLES[vendor]),
+    return [{'name': '{0}: every campaign in one task'.format(PROVIDERS[vendor].title),
              'campaignops.campaigns.campaign_state': {'provider': vendor, 'campaigns': '{{ fleet["' + vendor + '"] }}'}}
             for vendor in fleet]
 
 
 def uri_fleet_tasks(fleet):
-    return [task for vendor in fleet for task in uri_tasks(vendor)]
+    return [task for vendor in fleet for task in URI_FORMS[vendor](DEFAULT_CREDENTIALS[vendor])[1]]
 
 
 def loop_tasks(fleet):
-    return [{'name': '{0}: one task per campaign'.format(TITLES[vendor]),
+    return [{'name': '{0}: one task per campaign'.format(PROVIDERS[vendor].title),
              'campaignops.campaigns.campaign_state': {'provider': vendor, 'campaign_id': '{{ item.campaign_id }}', 'state': '{{ item.state }}'},
              'loop': '{{ fleet["' + vendor + '"] }}', 'loop_control': label('item.campaign_id')} for vendor in fleet]
 
@@ -571,6 +606,10 @@ def figure_baseline(ansible, admin, args):
     return repeat_runs(ansible, admin, 'baseline-debug', tasks, None, args.repeat)
 
 
+# Figure 1: 8x8's documented sample campaign.
+SINGLE_CAMPAIGN = ('8x8', '6561', 'running', 'paused')
+
+
 def figure_single(ansible, admin, args):
     vendor, campaign_id, before, desired = SINGLE_CAMPAIGN
     requests_seen = []
@@ -595,6 +634,8 @@ def figure_single(ansible, admin, args):
 
 def figure_fleet(ansible, admin, args):
     """Figures 2 and 3: the same fleet converged several ways, the simulator reset in between."""
+    if missing_uri_forms():
+        raise RunBroke('no uri playbook for {0}: write one in benchmarks/fleet.py (see uri_form)'.format(', '.join(missing_uri_forms())))
     per_vendor = dict(zip(VENDORS, split_counts(args.campaigns, [1] * len(VENDORS))))
     variants = [('bulk', bulk_tasks), ('campaign_state_loop', loop_tasks), ('uri_loop', uri_fleet_tasks)]
     if not args.no_per_vendor:
@@ -714,8 +755,8 @@ def figure_scaling(ansible, admin, args):
         admin.reset()
         changes = count // 2
         admin.seed({'campaigns': {args.scale_vendor: []}})
-        running = admin.seed({'generate': {args.scale_vendor: {'count': changes, 'status': NATIVE[args.scale_vendor]['running']}}})
-        paused = admin.seed({'generate': {args.scale_vendor: {'count': count - changes, 'status': NATIVE[args.scale_vendor]['paused']}}})
+        running = admin.seed({'generate': {args.scale_vendor: generate_spec(args.scale_vendor, changes, 'running')}})
+        paused = admin.seed({'generate': {args.scale_vendor: generate_spec(args.scale_vendor, count - changes, 'paused')}})
         items = interleave([
             [dict(campaign_id=str(cid), current='running', state='paused', writes=1) for cid in running['generated'][args.scale_vendor]],
             [dict(campaign_id=str(cid), current='paused', state='paused', writes=0) for cid in paused['generated'][args.scale_vendor]]])
@@ -782,7 +823,9 @@ def rows_for(results):
     fleet = figures.get('fleet')
     if fleet:
         count = fleet['campaigns']
-        titles = [('bulk', '{0} campaigns, 5 vendors ({1} need a change): bulk form (campaigns:), one task'.format(count, fleet['needs_change'])),
+        bulk_title = '{0} campaigns, {1} vendors ({2} need a change): bulk form (campaigns:), one task'.format(
+            count, len(fleet['per_vendor']), fleet['needs_change'])
+        titles = [('bulk', bulk_title),
                   ('bulk_per_vendor', '{0} campaigns: bulk form, one task per vendor'.format(count)),
                   ('campaign_state_loop', '{0} campaigns: loop over campaign_state'.format(count)),
                   ('uri_loop', '{0} campaigns: loop over uri (read task + conditional write task)'.format(count))]
@@ -827,7 +870,7 @@ def rows_for(results):
     if scaling:
         for row in scaling['rows']:
             rows.append(('5', '{0} bulk, {1} campaigns: wall / req/s (HTTP phase) / module peak RSS'.format(
-                TITLES[scaling['vendor']], row['campaigns']), '{0} / {1} / {2} MiB'.format(
+                PROVIDERS[scaling['vendor']].title, row['campaigns']), '{0} / {1} / {2} MiB'.format(
                 seconds(row['wall_s']), row['requests_per_s_http'], row['peak_rss_mib']), '', ''))
     for name, error in results.get('errors', {}).items():
         rows.append(('!', 'run broke: {0}'.format(name), error.splitlines()[0][:100], '', 'ERROR'))
@@ -878,7 +921,7 @@ def detail_tables(results):
         rows = []
         for vendor in VENDORS:
             bulk = fleet['bulk']['per_vendor'].get(vendor, {})
-            rows.append((TITLES[vendor], fleet['per_vendor'][vendor], bulk.get('total', 0), fleet['minimum']['per_vendor'][vendor]['total'],
+            rows.append((PROVIDERS[vendor].title, fleet['per_vendor'][vendor], bulk.get('total', 0), fleet['minimum']['per_vendor'][vendor]['total'],
                          '{0:.2f} - {1:.2f} s'.format(bulk.get('from_s', 0), bulk.get('to_s', 0)), seconds(bulk.get('span_s', 0)),
                          fleet['campaign_state_loop']['per_vendor'].get(vendor, {}).get('total', 0),
                          fleet['uri_loop']['per_vendor'].get(vendor, {}).get('total', 0)))
@@ -892,7 +935,7 @@ def detail_tables(results):
                  seconds(row['http_span_s'] or 0),
                  '{0} ({1})'.format(row['requests'], row['minimum_requests']), row['requests_per_s_http'], row['requests_per_s_wall'],
                  '{0} MiB'.format(row['peak_rss_mib'])) for row in scaling['rows']]
-        tables.append(('Figure 5: {0} bulk form, half of the campaigns paused by the run'.format(TITLES[scaling['vendor']]), headers, rows))
+        tables.append(('Figure 5: {0} bulk form, half of the campaigns paused by the run'.format(PROVIDERS[scaling['vendor']].title), headers, rows))
     ocamba = results['figures'].get('ocamba')
     if ocamba:
         headers = ('requests', 'first to last request', 'ideal (fixed windows)', 'sustained rate', 'requests per wall minute',
@@ -924,7 +967,7 @@ def parse_args(argv):
                         help='a short run: 50 campaigns in figure 2, no Ocamba rate or two-machine run, scaling 50 and 200, one repetition')
     parser.add_argument('--figures', default='0,1,2,4,5,6', help='figures to run (3 comes with 2; default 0,1,2,4,5,6)')
     parser.add_argument('--repeat', type=int, default=None, help='repetitions of figures 0 and 1, median reported (default 3)')
-    parser.add_argument('--campaigns', type=int, default=None, help='campaigns in figure 2, split over the five vendors (default 200)')
+    parser.add_argument('--campaigns', type=int, default=None, help='campaigns in figure 2, split over the vendors (default 200)')
     parser.add_argument('--ocamba-campaigns', type=int, default=None, help='campaigns in figure 4 (default 600; 0 skips it)')
     parser.add_argument('--ocamba-change-share', type=float, default=1.0,
                         help='share of the figure-4 campaigns that need a change (default 1: one list read of 6 pages plus 600 writes, '
@@ -932,7 +975,7 @@ def parse_args(argv):
     parser.add_argument('--two-machines-campaigns', type=int, default=None,
                         help='campaigns in figure 6, split over two machines on one Ocamba account (default 300; 0 skips it)')
     parser.add_argument('--scale', default=None, help='campaign counts of figure 5 (default 50,200,1000)')
-    parser.add_argument('--scale-vendor', default='voltmx', choices=['voltmx', '8x8'], help='vendor of figure 5 (no rate limit; default voltmx)')
+    parser.add_argument('--scale-vendor', default='voltmx', choices=UNLIMITED_VENDORS, help='vendor of figure 5 (no rate limit; default voltmx)')
     parser.add_argument('--no-per-vendor', action='store_true', help='skip the extra figure-2 run with one bulk task per vendor')
     parser.add_argument('--output-dir', default=os.path.join(BENCH_DIR, 'results'), help='where latest.md and latest.json go')
     parser.add_argument('--keep-temp', action='store_true', help='keep the temporary directory (playbook outputs) and print its path')

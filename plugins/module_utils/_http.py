@@ -5,10 +5,10 @@
 
 # Note: this module_utils is private to the collection; its API may change at any time.
 
-"""The collection's one HTTP layer: a keep-alive ``requests.Session``, a timeout on every
-request, retries with backoff for reads only, retries within a time budget for requests the
-vendor throttled, client-side rate limiting, and the mapping of transport failures and error
-answers to the collection's exceptions."""
+"""The collection's one HTTP layer: a keep-alive ``requests.Session``, a deadline and a size
+limit on every answer, retries with backoff for reads only, retries within a time budget for
+requests the vendor throttled, client-side rate limiting, and the mapping of transport failures
+and error answers to the collection's exceptions."""
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
@@ -16,8 +16,11 @@ __metaclass__ = type
 import json
 import random
 import re
+import socket
+import threading
 import time
 import traceback
+import weakref
 
 from ansible_collections.campaignops.campaigns.plugins.module_utils._errors import (
     AuthenticationError,
@@ -30,9 +33,12 @@ REQUESTS_IMPORT_ERROR = None
 try:
     import requests
     from requests.adapters import HTTPAdapter
+    from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 except ImportError:  # pragma: no cover - exercised by the module's missing_required_lib path
     REQUESTS_IMPORT_ERROR = traceback.format_exc()
     HAS_REQUESTS = False
+    # Stand-ins so that the classes below can be defined; nothing uses them without requests.
+    HTTPAdapter = HTTPConnectionPool = HTTPSConnectionPool = object
 else:
     HAS_REQUESTS = True
 
@@ -43,6 +49,10 @@ USER_AGENT = 'campaignops.campaigns (Ansible collection)'
 # attempts, says when it will be: such a request is retried for up to this many request timeouts
 # (300 s at the default timeout of 30 s) from its first throttled answer.
 THROTTLE_BUDGET_TIMEOUTS = 10
+# The largest answer read: far above any real one (a page of 100 campaigns is a few kilobytes), far
+# below what would strain the machine. A larger answer fails without the rest being read.
+MAX_ANSWER_BYTES = 16 * 1024 * 1024
+READ_CHUNK = 64 * 1024
 
 
 class RetryPolicy:
@@ -107,7 +117,7 @@ class HttpClient:
         self.session.headers['User-Agent'] = USER_AGENT
         # Environment proxies and netrc credentials must not change where, or as whom, we connect.
         self.session.trust_env = False
-        adapter = HTTPAdapter(pool_connections=pool_size, pool_maxsize=pool_size)
+        adapter = _WatchedAdapter(pool_connections=pool_size, pool_maxsize=pool_size)
         self.session.mount('https://', adapter)
         self.session.mount('http://', adapter)
 
@@ -142,22 +152,189 @@ class HttpClient:
             return response
 
     def _send(self, method, url, headers, params, json_body, auth):
-        kwargs = dict(headers=headers, params=params, auth=auth, timeout=self.timeout, allow_redirects=False)
+        kwargs = dict(headers=headers, params=params, auth=_basic_auth_bytes(auth), timeout=self.timeout, allow_redirects=False,
+                      stream=True)
         if json_body is not None:
             kwargs['data'] = json.dumps(json_body)
         self.limiter.acquire()
         try:
-            return self.session.request(method, url, **kwargs)
-        except requests.exceptions.RequestException as exc:
-            raise transport_error(method, url, exc)
-        except (IOError, OSError) as exc:
-            # requests reads ca_path only when it connects.
-            raise TransportError('{0} {1}: {2}'.format(method, _without_query(url), exc), retryable=False)
+            with Deadline(self.timeout) as deadline:
+                return self._exchange(method, url, kwargs, deadline)
         finally:
             self.limiter.release()
 
+    def _exchange(self, method, url, kwargs, deadline):
+        """One attempt: send, then read the whole answer before ``deadline``."""
+        try:
+            response = self.session.request(method, url, **kwargs)
+        except requests.exceptions.RequestException as exc:
+            raise request_failure(method, url, exc, deadline)
+        except (IOError, OSError) as exc:
+            # requests reads ca_path only when it connects.
+            raise TransportError('{0} {1}: {2}'.format(method, _without_query(url), exc), retryable=False)
+        try:
+            read_body(response, deadline)
+        except AnswerTooLarge as exc:
+            raise too_large_error(method, url, response, exc.declared)
+        except DeadlinePassed:
+            raise deadline.error(method, url)
+        except (IOError, OSError) as exc:
+            # requests' exceptions too: the connection broke while the answer came in.
+            raise deadline.error(method, url) if deadline.passed() else broken_answer_error(method, url, exc)
+        finally:
+            if response._content is False:
+                # Not read to the end: the connection cannot serve another request.
+                response.close()
+        return response
+
     def close(self):
         self.session.close()
+
+
+class Deadline:
+    """The end of one attempt, ``seconds`` after it starts: connection, request and the whole
+    answer. The socket's timeout bounds each read only (an answer trickling in a byte a second
+    never trips it), so when the deadline passes a timer shuts the attempt's connection down,
+    which ends any read blocked on it."""
+
+    def __init__(self, seconds):
+        self.seconds = seconds
+        self.end = time.monotonic() + seconds
+        self.fired = False
+        self._connection = None
+        self._timer = threading.Timer(seconds, self._fire)
+        # A pending timer must not keep the module's process alive.
+        self._timer.daemon = True
+
+    def __enter__(self):
+        _current.deadline = self
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc_info):
+        self._timer.cancel()
+        _current.deadline = None
+
+    def passed(self):
+        return self.fired or time.monotonic() >= self.end
+
+    def watch(self, connection):
+        """The pool lent ``connection`` to this attempt."""
+        with _owners_lock:
+            self._connection = connection
+            _owners[connection] = self
+
+    def _fire(self):
+        with _owners_lock:
+            self.fired = True
+            connection = self._connection
+            # Shut down only a connection this attempt still holds, never one the pool has since
+            # lent to another request.
+            if connection is not None and _owners.get(connection) is self:
+                _shut_down(getattr(connection, 'sock', None))
+
+    def error(self, method, url):
+        """The failure of an attempt whose deadline passed: for a write, an unknown outcome."""
+        return TransportError('{0} {1}: no complete answer within the timeout of {2:g} s'.format(method, _without_query(url), self.seconds),
+                              ambiguous=method != 'GET', in_flight=True)
+
+
+# The deadline of the attempt each thread is sending, and which attempt holds each connection.
+_current = threading.local()
+_owners = weakref.WeakKeyDictionary()
+_owners_lock = threading.Lock()
+
+
+def _shut_down(sock):
+    if sock is None:
+        return
+    try:
+        # The plain socket's shutdown, also under TLS: the reading thread still owns the TLS state.
+        socket.socket.shutdown(sock, socket.SHUT_RDWR)
+    except (OSError, ValueError):
+        pass
+
+
+class _Watched:
+    """A connection pool that tells the sending thread's ``Deadline`` which connection it lent."""
+
+    def _get_conn(self, timeout=None):
+        connection = super(_Watched, self)._get_conn(timeout)
+        deadline = getattr(_current, 'deadline', None)
+        if deadline is not None:
+            deadline.watch(connection)
+        return connection
+
+    def _put_conn(self, conn):
+        if conn is not None:
+            with _owners_lock:
+                _owners.pop(conn, None)
+        super(_Watched, self)._put_conn(conn)
+
+
+class _WatchedHTTPPool(_Watched, HTTPConnectionPool):
+    pass
+
+
+class _WatchedHTTPSPool(_Watched, HTTPSConnectionPool):
+    pass
+
+
+class _WatchedAdapter(HTTPAdapter):
+    def init_poolmanager(self, *args, **kwargs):
+        super(_WatchedAdapter, self).init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = {'http': _WatchedHTTPPool, 'https': _WatchedHTTPSPool}
+
+
+class DeadlinePassed(Exception):
+    """The answer was still coming in when the attempt's deadline passed."""
+
+
+class AnswerTooLarge(Exception):
+    """The answer is larger than ``MAX_ANSWER_BYTES``; ``declared``: its Content-Length, if that
+    told."""
+
+    def __init__(self, declared=None):
+        super(AnswerTooLarge, self).__init__(declared)
+        self.declared = declared
+
+
+def read_body(response, deadline):
+    """Read the whole answer into ``response`` (its ``content``, ``text`` and ``json()`` then work
+    as usual), checking its size and ``deadline`` as it comes; the rest of a too large answer is
+    never read."""
+    declared = _content_length(response)
+    if declared is not None and declared > MAX_ANSWER_BYTES:
+        raise AnswerTooLarge(declared)
+    body = bytearray()
+    for chunk in response.iter_content(READ_CHUNK):
+        body += chunk
+        if len(body) > MAX_ANSWER_BYTES:
+            raise AnswerTooLarge()
+        if deadline.passed():
+            break
+    # The deadline's shutdown can end a body early without an error: what was read is not the answer.
+    if deadline.passed():
+        raise DeadlinePassed()
+    response._content = bytes(body)
+
+
+def _content_length(response):
+    try:
+        return int(response.headers.get('Content-Length'))
+    except (TypeError, ValueError):
+        return None
+
+
+def too_large_error(method, url, response, declared):
+    """An answer too large to read: for a write, the outcome is unknown."""
+    what = 'Content-Length: {0} bytes, not read'.format(declared) if declared is not None else 'the rest not read'
+    return VendorError('{0} {1}: HTTP {2}: answer larger than {3}, the most this collection reads ({4})'.format(
+        method, _without_query(url), response.status_code, _size(MAX_ANSWER_BYTES), what), status=response.status_code, unreadable=True)
+
+
+def _size(count):
+    return '{0:g} MiB'.format(count / 1048576.0) if count >= 1048576 else '{0} bytes'.format(count)
 
 
 class _Throttling:
@@ -203,6 +380,15 @@ def throttled_error(method, url, response, spent, budget):
                        status=response.status_code, throttled=True)
 
 
+def _basic_auth_bytes(auth):
+    """requests encodes Basic credentials given as text in Latin-1, which cannot carry every
+    password (a euro sign makes it raise); UTF-8, the charset RFC 7617 lets servers announce and
+    what they expect today, carries any."""
+    if isinstance(auth, tuple):
+        return tuple(part.encode('utf-8') if isinstance(part, str) else part for part in auth)
+    return auth
+
+
 def is_rate_limited(response):
     return response.status_code == 429
 
@@ -224,6 +410,24 @@ def transport_error(method, url, exc):
         return TransportError('{0} {1}: connection failed: {2}'.format(method, target, _short(exc)), ambiguous=method != 'GET')
     # InvalidURL, InvalidHeader and the like: the request was never sent and never will be.
     return TransportError('{0} {1}: {2}'.format(method, target, _short(exc)), retryable=False)
+
+
+def request_failure(method, url, exc, deadline):
+    """The ``TransportError`` of a request that failed before its answer began."""
+    if not deadline.passed() or isinstance(exc, requests.exceptions.ConnectTimeout) or _is_refused(exc):
+        return transport_error(method, url, exc)
+    if isinstance(exc, requests.exceptions.SSLError):
+        # The deadline cut the TLS handshake short, which no request follows; retried where safe,
+        # as every TLS failure is.
+        return TransportError('could not connect to {0}: no TLS handshake within the timeout of {1:g} s'.format(
+            _without_query(url), deadline.seconds), retryable=method == 'GET')
+    return deadline.error(method, url)
+
+
+def broken_answer_error(method, url, exc):
+    """The connection broke while the answer came in: the request arrived, so a write's outcome is
+    unknown."""
+    return TransportError('{0} {1}: the answer broke off: {2}'.format(method, _without_query(url), _short(exc)), ambiguous=method != 'GET')
 
 
 def _is_refused(exc):

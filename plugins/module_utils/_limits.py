@@ -22,11 +22,15 @@ holds ``time.monotonic()`` values, which every process of one machine shares."""
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import atexit
 import contextlib
 import fcntl
 import hashlib
 import json
+import math
 import os
+import re
+import shutil
 import stat
 import tempfile
 import threading
@@ -56,6 +60,8 @@ MIN_USE_TO_CUT = 0.5
 # The longest account-wide pause one throttled answer can impose; anything later in the state file
 # is not a pause but a stale value (a clock from before a reboot).
 MAX_PAUSE = 120.0
+# A state file holds a few hundred bytes; a larger one is not ours and counts as no state.
+MAX_STATE_BYTES = 1024 * 1024
 
 
 def account_key(*parts):
@@ -64,18 +70,119 @@ def account_key(*parts):
     return digest[:24]
 
 
+# Where the limits live, first usable wins: the user's runtime directory (systemd's tmpfs, private
+# to the user, gone at logout), the user's cache directory, then the shared temporary directory.
+LIMITS_NAME = 'campaignops-limits'
+
+# The limits directory of this process when no shared one is usable: created once, shared by every
+# limiter of the process, removed when the run ends.
+_PROCESS = dict(directory=None, warning=None, lock=threading.Lock())
+
+
 def limits_directory():
-    """A directory only this user can write, reused by every process of this user."""
-    path = os.path.join(tempfile.gettempdir(), 'campaignops-limits-{0}'.format(os.getuid()))
+    """A directory only this user can write, reused by every process of this user on this
+    machine; else one private to this process (see ``limits_fallback_warning()``)."""
+    if _PROCESS['directory'] is not None:
+        return _PROCESS['directory']
+    refusals = []
+    for base, names in _candidate_directories():
+        path, refusal = _private_directory(base, names)
+        if path:
+            return path
+        refusals.append(refusal)
+    return _process_directory(refusals)
+
+
+def limits_fallback_warning():
+    """Why the limits of this process are not shared with the other processes of this user, or
+    None while they are (or no limiter was made)."""
+    return _PROCESS['warning']
+
+
+def remove_process_directory():
+    """Remove the directory ``limits_directory()`` made for this process alone, if it made one.
+    Call it once the run is over; it also runs when the process exits."""
+    with _PROCESS['lock']:
+        path, _PROCESS['directory'] = _PROCESS['directory'], None
+    if path:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def _candidate_directories():
+    """``(base, names)`` pairs, best first: the directory ``base/names...``, where ``base`` must
+    exist and each of ``names`` is made if missing."""
+    candidates = []
+    runtime = os.environ.get('XDG_RUNTIME_DIR')
+    if runtime and os.path.isabs(runtime) and _is_private(runtime, strict=True):
+        candidates.append((runtime, (LIMITS_NAME,)))
+    # The state holds this machine's monotonic clock: a home shared over NFS needs one directory
+    # per machine.
+    per_machine = 'limits-{0}'.format(_host_name())
+    cache = os.environ.get('XDG_CACHE_HOME')
+    home = os.path.expanduser('~')
+    if cache and os.path.isabs(cache):
+        candidates.append((cache, ('campaignops', per_machine)))
+    elif os.path.isabs(home):
+        candidates.append((home, ('.cache', 'campaignops', per_machine)))
+    candidates.append((tempfile.gettempdir(), ('{0}-{1}'.format(LIMITS_NAME, os.getuid()),)))
+    return candidates
+
+
+def _host_name():
+    return re.sub(r'[^A-Za-z0-9.-]', '_', os.uname()[1]) or 'localhost'
+
+
+def _private_directory(base, names):
+    """``(path, None)`` when ``base/names...`` is, or could be made, a directory of this user that
+    no one else can write, below directories no one else can write; else ``(None, why not)``."""
+    path = base
+    for name in names:
+        path = os.path.join(path, name)
+        try:
+            os.mkdir(path, 0o700)
+        except OSError as exc:
+            # EEXIST: made earlier, or by another process just now; checked below either way.
+            if not os.path.lexists(path):
+                return None, 'cannot create {0}: {1}'.format(path, exc.strerror or exc)
+        refusal = _refusal(path)
+        if refusal:
+            return None, refusal
+    return path, None
+
+
+def _is_private(path, strict=False):
+    """Whether ``path`` is a real directory of this user that no one else can write (``strict``:
+    nor read or enter)."""
+    return _refusal(path, 0o077 if strict else 0o022) is None
+
+
+def _refusal(path, forbidden=0o022):
+    """Why ``path`` is not a real directory of this user without the ``forbidden`` mode bits, or
+    None when it is."""
     try:
-        os.mkdir(path, 0o700)
-    except OSError:
-        pass
-    info = os.lstat(path)
-    if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid() or info.st_mode & 0o022:
-        # Someone else owns or can write the shared path: keep limits private to this process.
-        return tempfile.mkdtemp(prefix='campaignops-limits-')
-    return path
+        info = os.lstat(path)
+    except OSError as exc:
+        return 'cannot use {0}: {1}'.format(path, exc.strerror or exc)
+    if not stat.S_ISDIR(info.st_mode):
+        return '{0} is not a directory'.format(path)
+    if info.st_uid != os.getuid():
+        return '{0} belongs to another user'.format(path)
+    if info.st_mode & forbidden:
+        return '{0} is open to other users (mode {1:04o})'.format(path, stat.S_IMODE(info.st_mode))
+    return None
+
+
+def _process_directory(refusals):
+    """This process's own limits directory, made on first use; the warning says why."""
+    with _PROCESS['lock']:
+        if _PROCESS['directory'] is None:
+            _PROCESS['directory'] = tempfile.mkdtemp(prefix=LIMITS_NAME + '-process-')
+            atexit.register(remove_process_directory)
+            _PROCESS['warning'] = (
+                'The vendor request limits are kept for this task only, not shared with the other tasks and forks of this user on '
+                'this machine ({0}), so together they may exceed a vendor\'s rate or concurrency limits. Make one of these paths a '
+                'directory of this user that no one else can write.'.format('; '.join(refusals)))
+        return _PROCESS['directory']
 
 
 class AccountLimiter:
@@ -139,7 +246,8 @@ class AccountLimiter:
             windows = self._windows(state, now)
             longest = max([seconds for _count, seconds in windows] + [0])
             state['sent'] = [moment for moment in state['sent'] if now - moment < longest]
-            delay = max([state['pause_until'] - now] + [_window_delay(state['sent'], now, count, seconds) for count, seconds in windows])
+            delay = max([min(state['pause_until'] - now, MAX_PAUSE)] +
+                        [_window_delay(state['sent'], now, count, seconds) for count, seconds in windows])
             if delay <= 0:
                 state['sent'].append(now)
                 self._held.sent_at = now
@@ -192,7 +300,8 @@ def share(state, now):
     if peak is None:
         return 1.0
     back_at_peak = (peak * (1.0 - BETA) / CUBIC_SCALE) ** (1.0 / 3.0)
-    elapsed = max(0.0, now - state['since'])
+    # Long after the cut the curve is far above a full share; the bound keeps its cube finite.
+    elapsed = min(max(0.0, now - state['since']), back_at_peak + 100 * RECOVERY)
     return max(MIN_SHARE, min(1.0, peak + CUBIC_SCALE * (elapsed - back_at_peak) ** 3))
 
 
@@ -206,39 +315,66 @@ def _scaled(count, seconds, part):
 
 
 def _window_delay(sent, now, count, seconds):
-    recent = [moment for moment in sent if now - moment < seconds]
+    """How long until the window allows one more send: never longer than the window."""
+    recent = [moment for moment in sent if 0 <= now - moment < seconds]
     if len(recent) < count:
         return 0
-    return recent[-count] + seconds - now
+    return min(recent[-count] + seconds - now, seconds)
 
 
 def _read_state(fd, now):
-    """The account's state; anything unreadable or later than a pause could reach (a file from
-    before a reboot, or from a version that kept wall-clock times) counts as no state."""
-    os.lseek(fd, 0, os.SEEK_SET)
-    data = b''
-    while True:
-        chunk = os.read(fd, 65536)
-        if not chunk:
-            break
-        data += chunk
-    try:
-        state = json.loads(data.decode('utf-8')) if data else {}
-    except ValueError:
-        state = {}
-    state = state if isinstance(state, dict) else {}
-    sent = state.get('sent') if isinstance(state.get('sent'), list) else []
-    fresh = dict(sent=sorted(float(moment) for moment in sent if _is_number(moment) and moment <= now), pause_until=0.0)
-    if _is_number(state.get('pause_until')) and state['pause_until'] <= now + MAX_PAUSE:
-        fresh['pause_until'] = float(state['pause_until'])
-    if (all(_is_number(state.get(name)) for name in ('peak', 'cut', 'since')) and 0.0 < state['peak'] <= 1.0 and state['cut'] <= now
-            and state['since'] <= now + MAX_PAUSE):
-        fresh.update(peak=float(state['peak']), cut=float(state['cut']), since=float(state['since']))
+    """The account's state. The file holds ``time.monotonic()`` values of this boot, so a value
+    later than now (a file from before a reboot, from a version that kept wall-clock times, or
+    corrupted) cannot be a send or the start of a pause: it is dropped, as is anything that is not
+    a finite number; a file that cannot be read at all counts as no state."""
+    state = _load(_read_all(fd))
+    fresh = dict(sent=sorted(moment for moment in map(_finite, _list(state.get('sent'))) if moment is not None and moment <= now),
+                 pause_until=0.0)
+    pause_until = _finite(state.get('pause_until'))
+    if pause_until is not None and now - MAX_PAUSE <= pause_until <= now + MAX_PAUSE:
+        fresh['pause_until'] = pause_until
+    peak, cut, since = (_finite(state.get(name)) for name in ('peak', 'cut', 'since'))
+    if None not in (peak, cut, since) and 0.0 < peak <= 1.0 and cut <= now and since <= now + MAX_PAUSE:
+        fresh.update(peak=peak, cut=cut, since=since)
     return fresh
 
 
-def _is_number(value):
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
+def _read_all(fd):
+    """The file's bytes, or nothing when it is larger than any state this module writes."""
+    os.lseek(fd, 0, os.SEEK_SET)
+    chunks = []
+    size = 0
+    while True:
+        chunk = os.read(fd, 65536)
+        if not chunk:
+            return b''.join(chunks)
+        size += len(chunk)
+        if size > MAX_STATE_BYTES:
+            return b''
+        chunks.append(chunk)
+
+
+def _load(data):
+    try:
+        state = json.loads(data.decode('utf-8')) if data else {}
+    except (ValueError, RecursionError):
+        return {}
+    return state if isinstance(state, dict) else {}
+
+
+def _list(value):
+    return value if isinstance(value, list) else []
+
+
+def _finite(value):
+    """``value`` as a float when it is a finite JSON number, else None."""
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        return None
+    try:
+        number = float(value)
+    except OverflowError:
+        return None
+    return number if math.isfinite(number) else None
 
 
 def _write_state(fd, state):

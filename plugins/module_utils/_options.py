@@ -23,10 +23,10 @@ from urllib.parse import urlsplit
 
 from ansible_collections.campaignops.campaigns.plugins.module_utils._errors import ValidationError
 
-PROVIDER_NAMES = ['voltmx', 'isales', 'ocamba', 'wolkvox', '8x8']
-
+# ``provider`` takes its choices from the registry in the modules: the registry imports the
+# providers, which import this module.
 CONNECTION_ARGUMENT_SPEC = dict(
-    provider=dict(type='str', required=True, choices=PROVIDER_NAMES),
+    provider=dict(type='str', required=True),
     api_url=dict(type='str'),
     auth_url=dict(type='str'),
     auth_provider=dict(type='str'),
@@ -67,23 +67,57 @@ PROVIDER_SPECIFIC_OPTIONS = ('api_url', 'auth_url', 'auth_provider', 'auth_domai
 # The provider-specific options that are not per campaign: they configure the connection only.
 ENDPOINT_AND_CREDENTIAL_OPTIONS = tuple(name for name in PROVIDER_SPECIFIC_OPTIONS if name not in ITEM_OPTIONS)
 
+# The options of certificate checking, which every provider takes.
+TLS_OPTIONS = ('validate_certs', 'ca_path')
+
 # Options whose value may come from "<ENV_PREFIX>_<OPTION>" in the environment.
 ENV_BOUND_OPTIONS = ('api_url', 'auth_url', 'auth_provider', 'auth_domain', 'server', 'platform', 'token', 'username', 'password',
                      'data_token', 'action_token', 'access_key', 'secret_key', 'vdn_id', 'ca_path')
 
 SECRET_OPTIONS = tuple(name for name, spec in CONNECTION_ARGUMENT_SPEC.items() if spec.get('no_log'))
 CREDENTIAL_OPTIONS = SECRET_OPTIONS + ('username', 'access_key')
+# Credentials sent as header values exactly as given (bearer and vendor tokens, the iSales access
+# key); user names and passwords go through Basic auth or a login body, which encode any text.
+TOKEN_OPTIONS = ('token', 'data_token', 'action_token', 'access_key')
 
 CAMPAIGN_ID_MAX_LENGTH = 128
 _SAFE_ID = re.compile(r'^[A-Za-z0-9][A-Za-z0-9._:@~-]*\Z')
-_SERVER = re.compile(r'^[0-9]{1,6}\Z')
 _PRINTABLE_ASCII = re.compile(r'^[\x21-\x7e]+\Z')
 _DNS_LABEL = re.compile(r'^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\Z')
-_PLATFORM = re.compile(r'^[a-z]{2}[0-9]{1,3}\Z')
 
 
 def env_name(provider_cls, option):
     return '{0}_{1}'.format(provider_cls.env_prefix, option.upper())
+
+
+def connection_options(provider_cls):
+    """The options ``connections[<provider>]`` takes: the provider's own endpoint and credential
+    options, and the TLS options, in the argument spec's order."""
+    return [name for name in CONNECTION_ARGUMENT_SPEC
+            if name in TLS_OPTIONS or (name in ENDPOINT_AND_CREDENTIAL_OPTIONS and name in provider_cls.own_options)]
+
+
+def connection_spec(provider_cls):
+    """The argument spec of one provider's entry of ``connections``: its ``connection_options``,
+    typed and ``no_log`` as the task's own. Without defaults: an option left out stays None, and
+    the provider's environment variable (or, for ``validate_certs``, verification) applies."""
+    return dict((name, dict((key, value) for key, value in CONNECTION_ARGUMENT_SPEC[name].items() if key != 'default'))
+                for name in connection_options(provider_cls))
+
+
+# campaign_state's ``connections``, keyed by provider name. An argument spec's option names must be
+# Python identifiers (ansible-test validate-modules), and "8x8" is not, so the runner validates each
+# entry against its provider's ``connection_spec`` with Ansible's own validator. Until then the
+# option is no_log as a whole: every string in it is masked, secrets included, whatever fails.
+CONNECTIONS_ARGUMENT_SPEC = dict(type='dict', no_log=True)
+
+
+def with_spec_defaults(params):
+    """``params`` with every connection option it leaves unset at the argument spec's default,
+    as AnsibleModule hands them over (for callers that are not a module)."""
+    defaults = dict((name, spec.get('default')) for name, spec in CONNECTION_ARGUMENT_SPEC.items())
+    defaults.update((name, value) for name, value in params.items() if value is not None)
+    return defaults
 
 
 def resolve_connection(params, provider_cls, environ=None):
@@ -127,12 +161,18 @@ def _refuse_foreign_options(params, provider_cls):
 
 def _refuse_unsendable_credentials(options):
     """Credentials travel in HTTP headers, where control characters (a newline copied from a
-    file, say) are invalid; name the option, never the value."""
+    file, say) are invalid, and tokens go as they are, so only printable ASCII can carry them.
+    Name the option, never the value or where in it the problem is."""
     for name in CREDENTIAL_OPTIONS:
         value = options.get(name)
         if value is not None and re.search(r'[\x00-\x1f\x7f]', value):
             raise ValidationError('{0} contains a newline or another control character; remove it (check the variable or file it '
                                   'comes from)'.format(name))
+    for name in TOKEN_OPTIONS:
+        value = options.get(name)
+        if value is not None and not is_printable_ascii(value):
+            raise ValidationError('{0} contains characters that an HTTP header cannot carry: a token is printable ASCII (letters, '
+                                  'digits and punctuation, no spaces or accented letters); check the value you copied'.format(name))
 
 
 def is_printable_ascii(value):
@@ -153,16 +193,19 @@ def secret_values(options):
     return secrets
 
 
-def require_credentials(options, provider_cls, methods):
+def require_credentials(options, provider_cls, methods, environment_only=False):
     """Return the first credential set of ``methods`` (tuples of option names) that is complete,
-    or raise a ``ValidationError`` naming the options and the environment variables."""
+    or raise a ``ValidationError`` naming the options and the environment variables (the
+    variables, or the options in ``connections``, when ``environment_only``: the task's options
+    cannot configure this provider)."""
     for method in methods:
         if all(options.get(name) for name in method):
             return method
-    if options.get('environment_only'):
-        alternatives = ' or '.join(' and '.join(env_name(provider_cls, name) for name in method) for method in methods)
-        raise ValidationError('provider={0} needs credentials: set {1} in the environment (the task\'s own credential options '
-                              'configure its provider only)'.format(provider_cls.name, alternatives))
+    if environment_only:
+        variables = ' or '.join(' and '.join(env_name(provider_cls, name) for name in method) for method in methods)
+        options = ' or '.join(' and '.join(method) for method in methods)
+        raise ValidationError('provider={0} needs credentials: set {1} in the environment, or {2} in connections.{0} (the task\'s '
+                              'own credential options configure its provider only)'.format(provider_cls.name, variables, options))
     alternatives = ' or '.join(
         ' and '.join('{0} ({1})'.format(name, env_name(provider_cls, name)) for name in method) for method in methods)
     raise ValidationError('provider={0} needs credentials: set {1}'.format(provider_cls.name, alternatives))
@@ -197,19 +240,6 @@ def validate_vdn_id(value):
     return number
 
 
-def validate_server(value):
-    if not _SERVER.match(value or ''):
-        raise ValidationError('server {0!r} is not a Wolkvox server code: use its digits, e.g. 0032'.format(value))
-    return value
-
-
-def validate_platform(value):
-    platform = (value or '').lower()
-    if not _PLATFORM.match(platform):
-        raise ValidationError('platform {0!r} is not an 8x8 platform such as na12, eu3 or bc2'.format(value))
-    return platform
-
-
 def _valid_host(host):
     try:
         ipaddress.ip_address(host)
@@ -218,35 +248,46 @@ def _valid_host(host):
         return len(host) <= 253 and all(_DNS_LABEL.match(label) for label in host.rstrip('.').split('.'))
 
 
-def validate_api_url(value, option='api_url'):
-    """``scheme://host[:port][/prefix]``: http(s), a host, no credentials, query or fragment."""
+def validate_api_url(value, option='api_url', path_suffix=None):
+    """``scheme://host[:port]``: http(s), a host and an optional port, nothing else; the vendor's
+    paths are appended to it. ``path_suffix``: a path ending so that is allowed too (Volt MX
+    cloud's login URL ends in ``/login``).
+
+    A refused URL is shown as its scheme and host only: whatever else it holds may be a
+    password typed in the wrong place (``http://admin:2024/Spring@host`` parses as host
+    ``admin``, port 2024)."""
+    example = 'Example: https://host.example.com:8443'
+    text = str(value)
     try:
-        parts = urlsplit(value)
+        parts = urlsplit(text)
         port = parts.port
-    except ValueError as exc:
-        if '@' in str(value):
-            # Never echo a password given as userinfo, not even in a URL that does not parse.
-            raise ValidationError('{0} {1!r} is not a valid URL; it must not carry credentials: use the credential options'.format(
-                option, re.sub(r'(?s)^([^/?#]*//).*@', r'\1<credentials>@', str(value))))
-        raise ValidationError('{0} {1!r} is not a valid URL: {2}'.format(option, value, exc))
+        host = parts.hostname
+    except ValueError:
+        raise ValidationError('{0} is not a valid URL: give scheme://host[:port], with credentials in their own options. {1}'.format(
+            option, example))
+    shown = '{0}://{1}'.format(parts.scheme, host) if host and _valid_host(host) and _PRINTABLE_ASCII.match(parts.scheme) else None
+    path = parts.path.rstrip('/')
     problem = None
-    shown = value
     if parts.scheme not in ('http', 'https'):
         problem = 'it must start with http:// or https://'
-    elif not parts.hostname:
+    elif not host:
         problem = 'it has no host'
-    elif parts.username is not None or parts.password is not None:
+    elif '@' in parts.netloc:
         problem = 'it must not carry credentials: use the credential options'
-        shown = '{0}://<credentials>@{1}'.format(parts.scheme, parts.hostname)
-    elif parts.query or parts.fragment or '?' in value or '#' in value:
+        shown = '{0}://<credentials>@{1}'.format(parts.scheme, host)
+    elif parts.query or parts.fragment or '?' in text or '#' in text:
         problem = 'it must not have a query or fragment'
-    elif not _PRINTABLE_ASCII.match(value):
+    elif not _PRINTABLE_ASCII.match(text):
         problem = 'it may contain printable ASCII characters only (write an international host name in its xn-- form)'
-    elif '..' in parts.path.split('/') or re.search(r'[%\\]', value):
-        problem = 'its path may not contain "..", "%" or backslashes'
-    elif not _valid_host(parts.hostname):
+    elif not _valid_host(host):
         problem = 'its host is neither a DNS name (letters, digits, hyphens; labels of at most 63) nor an IP address'
+    elif path and not (path_suffix and path.endswith(path_suffix) and _plain_path(path)):
+        problem = 'it may hold only a scheme, a host and a port, no path (the vendor\'s paths are added to it)'
     if problem:
-        raise ValidationError('{0} {1!r} is not usable: {2}. Example: https://host.example.com:8443'.format(option, shown, problem))
+        raise ValidationError('{0} {1} is not usable: {2}. {3}'.format(option, repr(shown) if shown else '(not shown)', problem, example))
     del port
-    return value.rstrip('/')
+    return text.rstrip('/')
+
+
+def _plain_path(path):
+    return '..' not in path.split('/') and not re.search(r'[%\\@:]', path)

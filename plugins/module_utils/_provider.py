@@ -8,7 +8,7 @@
 """What a provider is: a table of facts about its vendor (options, credentials, status words,
 allowed transitions) plus a small client that reads, lists and applies one transition.
 
-The engine only talks to this interface; it never asks which provider it runs."""
+The runner and the converger only talk to this interface; they never ask which provider they run."""
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
@@ -95,11 +95,14 @@ class Provider:
     # ----- validation before any request -------------------------------------------------
 
     @classmethod
-    def validate(cls, options, needs_write):
-        """Check credentials and endpoint options; raise ``ValidationError`` naming what is missing."""
-        require_credentials(options, cls, cls.read_credentials)
+    def validate(cls, options, needs_write, environment_only=False):
+        """Check credentials and endpoint options; raise ``ValidationError`` naming what is missing.
+
+        ``environment_only``: the options came from the environment alone (a provider other than
+        the task's own in a bulk run), so a message names the environment variables only."""
+        require_credentials(options, cls, cls.read_credentials, environment_only)
         if needs_write and cls.write_credentials:
-            require_credentials(options, cls, cls.write_credentials)
+            require_credentials(options, cls, cls.write_credentials, environment_only)
         if options.get('api_url'):
             options['api_url'] = validate_api_url(options['api_url'])
         cls.validate_endpoint(options)
@@ -128,6 +131,16 @@ class Provider:
             raise ValidationError('concurrency={0} is out of range for provider={1}: use 1 to {2}'.format(
                 value, cls.name, cls.max_concurrency))
         return value
+
+    @classmethod
+    def scoped_concurrency(cls, requested, own_task):
+        """The ``concurrency`` of a task as it applies to this provider. On the task's own provider
+        it applies as given; for the other providers of a bulk run it is capped at what this
+        provider allows unasked: its default where concurrency is the vendor's own account limit
+        (only a task naming the provider may raise that), else its maximum."""
+        if requested is None or own_task:
+            return requested
+        return min(requested, cls.concurrency if cls.concurrency_is_account_limit else cls.max_concurrency)
 
     @classmethod
     def limiter(cls, options):
@@ -196,12 +209,12 @@ class Provider:
             body = fetch_page(index, len(campaigns))
             records = body.get(key) if isinstance(body, dict) else None
             if not isinstance(records, list):
-                raise VendorError('{0}: the campaign list answer has no "{1}" list'.format(self.what(), key))
-            campaigns.extend(self.to_listed_campaign(record, self.what()) for record in records)
+                raise VendorError('{0}: the campaign list answer has no "{1}" list'.format(self.label(), key))
+            campaigns.extend(self.to_listed_campaign(record, self.label()) for record in records)
             total = int_or_none(body.get(total_key))
             if not records or (total is not None and len(campaigns) >= total) or (total is None and len(records) < page_size):
                 return campaigns
-        raise VendorError('{0}: the campaign list has more than {1} pages; stopped reading'.format(self.what(), MAX_PAGES))
+        raise VendorError('{0}: the campaign list has more than {1} pages; stopped reading'.format(self.label(), MAX_PAGES))
 
     def to_listed_campaign(self, record, what):
         """One row of the vendor's campaign list as a campaign."""
@@ -211,7 +224,8 @@ class Provider:
         """``base_url`` plus path segments, each percent-encoded so no value can alter the path."""
         return self.base_url + ''.join('/' + quote(str(segment), safe='') for segment in segments)
 
-    def what(self, campaign_id=None):
+    def label(self, campaign_id=None):
+        """How messages name this provider (``ocamba``) or one of its campaigns (``ocamba campaign 4711``)."""
         if campaign_id is None:
             return '{0}'.format(self.name)
         return '{0} campaign {1}'.format(self.name, campaign_id)
@@ -224,7 +238,7 @@ class Provider:
 
     def require_success_body(self, response, what, empty_allowed=False):
         """A write answered 2xx must also carry the body the vendor documents; anything else leaves
-        the outcome unknown (``unreadable``), so the engine reads the status back."""
+        the outcome unknown (``unreadable``), so the converger reads the status back."""
         if empty_allowed and not response.content.strip():
             return None
         body = parse_json(response, what)

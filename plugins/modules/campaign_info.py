@@ -98,13 +98,15 @@ campaigns:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.campaignops.campaigns.plugins.module_utils._engine import run_info_module
 from ansible_collections.campaignops.campaigns.plugins.module_utils._options import CONNECTION_ARGUMENT_SPEC
+from ansible_collections.campaignops.campaigns.plugins.module_utils._registry import PROVIDERS
+from ansible_collections.campaignops.campaigns.plugins.module_utils._runner import run_info_module
 
 
 def main():
     argument_spec = dict(campaign_id=dict(type='str'))
     argument_spec.update(CONNECTION_ARGUMENT_SPEC)
+    argument_spec['provider'] = dict(argument_spec['provider'], choices=list(PROVIDERS))
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
     run_info_module(module)
 

@@ -7,6 +7,8 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+# The lines between "BEGIN GENERATED" and "END GENERATED" are written from the provider registry by
+# tests/update_generated.py.
 DOCUMENTATION = r'''
 module: campaign_state
 short_description: Put a dialer or marketing campaign into a running, paused, purged or stopped state
@@ -52,9 +54,14 @@ options:
     type: str
   state:
     description:
-      - The desired state. Each provider accepts a subset.
-      - V(voltmx) accepts V(running), V(paused), V(stopped) (terminate); V(isales) and V(wolkvox) accept V(running)
-        and V(paused); V(ocamba) accepts V(running), V(paused), V(stopped) (cancel); V(8x8) accepts all four.
+      - The desired state. Each provider accepts a subset; the vendor calls that reach each state are in parentheses.
+      # BEGIN GENERATED provider-states
+      - V(voltmx) accepts V(running) (C(start), C(resume)), V(paused) (C(pause)) and V(stopped) (C(terminate)).
+      - V(isales) accepts V(running) (C(resume)) and V(paused) (C(pause)).
+      - V(ocamba) accepts V(running) (C(resume)), V(paused) (C(pause)) and V(stopped) (C(cancel)).
+      - V(wolkvox) accepts V(running) (C(start)) and V(paused) (C(stop)).
+      - V(8x8) accepts V(running) (C(run)), V(paused) (C(pause)), V(purged) (C(purge)) and V(stopped) (C(stop)).
+      # END GENERATED
       - V(stopped) is final on every vendor that has it.
       - Required with O(campaign_id); with O(campaigns), the default for items that set no state.
     type: str
@@ -67,8 +74,9 @@ options:
         converged side by side with the others', over one HTTP session per provider.
       - The endpoint and credential options of the task (O(api_url), O(token), O(platform) and so on), O(validate_certs)
         and O(ca_path) configure O(provider) only, and are refused when no item is on O(provider). Items of another
-        provider take that provider's endpoint, credentials and CA bundle from its environment variables (see each
-        option), as the collection's AWX credential types inject them, and always have their certificates verified.
+        provider take that provider's endpoint, credentials and CA bundle from its entry of O(connections), else from
+        its environment variables (see each option), as the collection's AWX credential types inject them, and have
+        their certificates verified unless that entry turns it off.
       - O(timeout), O(retries), O(wait) and O(concurrency) apply to every provider; O(concurrency) up to each
         provider's maximum, and for Wolkvox, whose limit is per token, only up to its default of V(1) unless Wolkvox
         is O(provider).
@@ -81,10 +89,13 @@ options:
       provider:
         description:
           - The vendor platform of this campaign; defaults to O(provider).
-          - For a provider other than O(provider), the endpoint and credentials come from that provider's environment
-            variables, for example E(OCAMBA_TOKEN) or E(WOLKVOX_SERVER) and E(WOLKVOX_TOKEN).
+          - For a provider other than O(provider), the endpoint and credentials come from its entry of O(connections),
+            else from that provider's environment variables, for example E(OCAMBA_TOKEN) or E(WOLKVOX_SERVER) and
+            E(WOLKVOX_TOKEN).
         type: str
+        # BEGIN GENERATED provider-choices
         choices: [voltmx, isales, ocamba, wolkvox, 8x8]
+        # END GENERATED
       campaign_id:
         description: The vendor's id of the campaign.
         type: str
@@ -106,6 +117,180 @@ options:
       start_now:
         description: Start this campaign now if it is scheduled; defaults to O(start_now).
         type: bool
+  connections:
+    description:
+      - The endpoint, credential and TLS options of the providers of O(campaigns), keyed by provider name, so that a
+        task can reach several vendors without environment variables. Each provider's entry takes that provider's own
+        endpoint and credential options and O(validate_certs) and O(ca_path), with the same meaning as on the task; the
+        secrets among them are masked in results and failures like the task's own.
+      - The task's own options still configure O(provider); an entry configures its provider. Refused before any
+        request are an option the entry's provider does not take, an option set both on the task and in the entry of
+        O(provider), and an entry of a provider that none of the campaigns is on (it would be ignored).
+      - What an entry leaves out comes from that provider's environment variables; a provider other than O(provider)
+        without an entry takes everything from them, and has its certificates verified unless its entry sets
+        C(validate_certs=false), whatever the task's O(validate_certs).
+      - Pass secrets here (from Ansible Vault, say) rather than with the task keyword C(environment), which Ansible
+        prints at C(-vvv) and which shows in the process list while the module runs. AWX credentials do not have
+        this problem, since they set the environment of the job itself.
+    type: dict
+    suboptions:
+      # BEGIN GENERATED provider-connections
+      voltmx:
+        description:
+          - Endpoint, credentials and TLS of the campaigns of V(voltmx) (HCL Volt MX Engagement).
+        type: dict
+        suboptions:
+          api_url:
+            description:
+              - As O(api_url), for V(voltmx). If not set, the environment variable E(VOLTMX_API_URL) is used.
+            type: str
+          auth_url:
+            description:
+              - As O(auth_url), for V(voltmx). If not set, the environment variable E(VOLTMX_AUTH_URL) is used.
+            type: str
+          auth_provider:
+            description:
+              - As O(auth_provider), for V(voltmx). If not set, the environment variable E(VOLTMX_AUTH_PROVIDER) is
+                used.
+            type: str
+          auth_domain:
+            description:
+              - As O(auth_domain), for V(voltmx). If not set, the environment variable E(VOLTMX_AUTH_DOMAIN) is used.
+            type: str
+          token:
+            description:
+              - As O(token), for V(voltmx). If not set, the environment variable E(VOLTMX_TOKEN) is used.
+            type: str
+          username:
+            description:
+              - As O(username), for V(voltmx). If not set, the environment variable E(VOLTMX_USERNAME) is used.
+            type: str
+          password:
+            description:
+              - As O(password), for V(voltmx). If not set, the environment variable E(VOLTMX_PASSWORD) is used.
+            type: str
+          validate_certs:
+            description:
+              - As O(validate_certs), for V(voltmx). If not set, V(true), or for O(provider) the task's
+                O(validate_certs).
+            type: bool
+          ca_path:
+            description:
+              - As O(ca_path), for V(voltmx). If not set, the environment variable E(VOLTMX_CA_PATH) is used.
+            type: path
+      isales:
+        description:
+          - Endpoint, credentials and TLS of the campaigns of V(isales) (Huawei CC-iSales).
+        type: dict
+        suboptions:
+          api_url:
+            description:
+              - As O(api_url), for V(isales). If not set, the environment variable E(ISALES_API_URL) is used.
+            type: str
+          token:
+            description:
+              - As O(token), for V(isales). If not set, the environment variable E(ISALES_TOKEN) is used.
+            type: str
+          access_key:
+            description:
+              - As O(access_key), for V(isales). If not set, the environment variable E(ISALES_ACCESS_KEY) is used.
+            type: str
+          secret_key:
+            description:
+              - As O(secret_key), for V(isales). If not set, the environment variable E(ISALES_SECRET_KEY) is used.
+            type: str
+          validate_certs:
+            description:
+              - As O(validate_certs), for V(isales). If not set, V(true), or for O(provider) the task's
+                O(validate_certs).
+            type: bool
+          ca_path:
+            description:
+              - As O(ca_path), for V(isales). If not set, the environment variable E(ISALES_CA_PATH) is used.
+            type: path
+      ocamba:
+        description:
+          - Endpoint, credentials and TLS of the campaigns of V(ocamba) (Ocamba Hood).
+        type: dict
+        suboptions:
+          api_url:
+            description:
+              - As O(api_url), for V(ocamba). If not set, the environment variable E(OCAMBA_API_URL) is used.
+            type: str
+          token:
+            description:
+              - As O(token), for V(ocamba). If not set, the environment variable E(OCAMBA_TOKEN) is used.
+            type: str
+          validate_certs:
+            description:
+              - As O(validate_certs), for V(ocamba). If not set, V(true), or for O(provider) the task's
+                O(validate_certs).
+            type: bool
+          ca_path:
+            description:
+              - As O(ca_path), for V(ocamba). If not set, the environment variable E(OCAMBA_CA_PATH) is used.
+            type: path
+      wolkvox:
+        description:
+          - Endpoint, credentials and TLS of the campaigns of V(wolkvox) (Wolkvox).
+        type: dict
+        suboptions:
+          api_url:
+            description:
+              - As O(api_url), for V(wolkvox). If not set, the environment variable E(WOLKVOX_API_URL) is used.
+            type: str
+          server:
+            description:
+              - As O(server), for V(wolkvox). If not set, the environment variable E(WOLKVOX_SERVER) is used.
+            type: str
+          token:
+            description:
+              - As O(token), for V(wolkvox). If not set, the environment variable E(WOLKVOX_TOKEN) is used.
+            type: str
+          validate_certs:
+            description:
+              - As O(validate_certs), for V(wolkvox). If not set, V(true), or for O(provider) the task's
+                O(validate_certs).
+            type: bool
+          ca_path:
+            description:
+              - As O(ca_path), for V(wolkvox). If not set, the environment variable E(WOLKVOX_CA_PATH) is used.
+            type: path
+      "8x8":
+        description:
+          - Endpoint, credentials and TLS of the campaigns of V(8x8) (8x8 Contact Center).
+        type: dict
+        suboptions:
+          api_url:
+            description:
+              - As O(api_url), for V(8x8). If not set, the environment variable E(EIGHTBYEIGHT_API_URL) is used.
+            type: str
+          platform:
+            description:
+              - As O(platform), for V(8x8). If not set, the environment variable E(EIGHTBYEIGHT_PLATFORM) is used.
+            type: str
+          username:
+            description:
+              - As O(username), for V(8x8). If not set, the environment variable E(EIGHTBYEIGHT_USERNAME) is used.
+            type: str
+          data_token:
+            description:
+              - As O(data_token), for V(8x8). If not set, the environment variable E(EIGHTBYEIGHT_DATA_TOKEN) is used.
+            type: str
+          action_token:
+            description:
+              - As O(action_token), for V(8x8). If not set, the environment variable E(EIGHTBYEIGHT_ACTION_TOKEN) is
+                used.
+            type: str
+          validate_certs:
+            description:
+              - As O(validate_certs), for V(8x8). If not set, V(true), or for O(provider) the task's O(validate_certs).
+            type: bool
+          ca_path:
+            description:
+              - As O(ca_path), for V(8x8). If not set, the environment variable E(EIGHTBYEIGHT_CA_PATH) is used.
+            type: path
+      # END GENERATED
   campaign_type:
     description:
       - Wolkvox only. The campaign type sent with start and stop calls.
@@ -188,7 +373,7 @@ EXAMPLES = r'''
       - campaign_id: "4003"
         state: running
 
-- name: Pause a season's campaigns on three vendors in one task (credentials from the environment, as AWX injects them)
+- name: Pause a season's campaigns on three vendors in one task, each vendor's credentials from vaulted variables
   campaignops.campaigns.campaign_state:
     state: paused
     campaigns:
@@ -196,14 +381,26 @@ EXAMPLES = r'''
       - {provider: wolkvox, campaign_id: "4001"}
       - {provider: 8x8, campaign_id: "6561"}
       - {provider: 8x8, campaign_id: "6562", state: purged}
-  environment:
-    OCAMBA_TOKEN: "{{ ocamba_token }}"
-    WOLKVOX_SERVER: "0032"
-    WOLKVOX_TOKEN: "{{ wolkvox_token }}"
-    EIGHTBYEIGHT_PLATFORM: na12
-    EIGHTBYEIGHT_USERNAME: "{{ eight_by_eight_tenant }}"
-    EIGHTBYEIGHT_DATA_TOKEN: "{{ eight_by_eight_data_token }}"
-    EIGHTBYEIGHT_ACTION_TOKEN: "{{ eight_by_eight_action_token }}"
+    # Not the task keyword "environment": Ansible prints it at -vvv, and the process list shows it.
+    connections:
+      ocamba:
+        token: "{{ vault_ocamba_token }}"
+      wolkvox:
+        server: "0032"
+        token: "{{ vault_wolkvox_token }}"
+      8x8:
+        platform: na12
+        username: "{{ eight_by_eight_tenant }}"
+        data_token: "{{ vault_eight_by_eight_data_token }}"
+        action_token: "{{ vault_eight_by_eight_action_token }}"
+
+- name: The same in AWX, with one credential of each vendor attached to the job template (they set its environment)
+  campaignops.campaigns.campaign_state:
+    state: paused
+    campaigns:
+      - {provider: ocamba, campaign_id: "4711"}
+      - {provider: wolkvox, campaign_id: "4001"}
+      - {provider: 8x8, campaign_id: "6561"}
 
 - name: Set provider and credentials once for a whole play
   module_defaults:
@@ -269,8 +466,10 @@ diff:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.campaignops.campaigns.plugins.module_utils._engine import run_state_module
-from ansible_collections.campaignops.campaigns.plugins.module_utils._options import CONNECTION_ARGUMENT_SPEC, PROVIDER_NAMES, STATE_OPTION_SPEC
+from ansible_collections.campaignops.campaigns.plugins.module_utils._options import (
+    CONNECTION_ARGUMENT_SPEC, CONNECTIONS_ARGUMENT_SPEC, STATE_OPTION_SPEC)
+from ansible_collections.campaignops.campaigns.plugins.module_utils._registry import PROVIDERS
+from ansible_collections.campaignops.campaigns.plugins.module_utils._runner import run_state_module
 
 STATES = ['running', 'paused', 'purged', 'stopped']
 
@@ -280,7 +479,7 @@ def main():
         campaign_id=dict(type='str'),
         state=dict(type='str', choices=STATES),
         campaigns=dict(type='list', elements='dict', options=dict(
-            provider=dict(type='str', choices=PROVIDER_NAMES),
+            provider=dict(type='str', choices=list(PROVIDERS)),
             campaign_id=dict(type='str', required=True),
             state=dict(type='str', choices=STATES),
             vdn_id=dict(type='int'),
@@ -288,13 +487,14 @@ def main():
             reason=dict(type='str'),
             start_now=dict(type='bool'),
         )),
+        connections=CONNECTIONS_ARGUMENT_SPEC,
         wait=dict(type='bool', default=False),
         wait_timeout=dict(type='int', default=120),
     )
     argument_spec.update(CONNECTION_ARGUMENT_SPEC)
     argument_spec.update(STATE_OPTION_SPEC)
     # With campaigns, each item may name its own provider.
-    argument_spec['provider'] = dict(argument_spec['provider'], required=False)
+    argument_spec['provider'] = dict(argument_spec['provider'], required=False, choices=list(PROVIDERS))
     module = AnsibleModule(
         argument_spec=argument_spec,
         required_one_of=[('campaign_id', 'campaigns')],

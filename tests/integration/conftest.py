@@ -21,13 +21,15 @@ from tests.simulator import Simulator  # noqa: E402  pylint: disable=wrong-impor
 
 @pytest.fixture(scope='session')
 def simulator_server():
+    """The simulator itself (a ``Simulator``), one for the session; test_simulator.py tests it."""
     with Simulator() as server:
         yield server
 
 
 @pytest.fixture()
 def sim(simulator_server):
-    """The simulator, reset to its seed (campaigns, log, faults, settings) before each test."""
+    """The simulator's admin API (a ``SimClient``: ``url``, request log, faults, settings, seed), the
+    simulator reset to its seed (campaigns, log, faults, settings) before each test."""
     client = SimClient(simulator_server.url)
     client.reset()
     return client

@@ -21,6 +21,14 @@ import yaml
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
+def vendor_env_prefixes():
+    """The prefix of every provider's environment variables (``OCAMBA_`` and the like)."""
+    # Imported here, not above: conftest imports this module, and the simulator's own tests run
+    # without the collection on the Python path.
+    from ansible_collections.campaignops.campaigns.plugins.module_utils._registry import PROVIDERS  # pylint: disable=import-outside-toplevel
+    return tuple(cls.env_prefix + '_' for cls in PROVIDERS.values())
+
+
 def collections_path(base):
     """A directory holding ``ansible_collections/campaignops/campaigns`` (this checkout), unless the
     environment already provides an installed copy through ANSIBLE_COLLECTIONS_PATH."""
@@ -57,7 +65,7 @@ class PlaybookRunner:
         env = dict(os.environ)
         for name in list(env):
             # A developer's real vendor credentials must never leak into a test run.
-            if name.startswith(('OCAMBA_', 'WOLKVOX_', 'VOLTMX_', 'ISALES_', 'EIGHTBYEIGHT_')):
+            if name.startswith(vendor_env_prefixes()):
                 del env[name]
         env.update({
             'ANSIBLE_COLLECTIONS_PATH': self.collections_dir,

@@ -4,7 +4,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """AWX / Automation Platform integration (extensions/awx/, meta/execution-environment.yml).
 
-- The five credential types are valid AWX definitions, and their injectors set exactly the
+- The credential types (one per provider) are valid AWX definitions, and their injectors set exactly the
   environment variables the modules read for that vendor, no more and no fewer.
 - With only what a credential injects (rendered the way AWX renders injectors), the modules work
   against the vendor simulator.
@@ -29,23 +29,22 @@ from jinja2 import StrictUndefined
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from ansible_collections.campaignops.campaigns.plugins.module_utils._options import (
-    CONNECTION_ARGUMENT_SPEC,
     ENV_BOUND_OPTIONS,
     SECRET_OPTIONS,
     env_name,
 )
 from ansible_collections.campaignops.campaigns.plugins.module_utils._registry import PROVIDERS
+from ansible_collections.campaignops.campaigns.tests.vendors import NAMES, VENDORS
+from tests.integration.playbook import vendor_env_prefixes
+from tests.integration.vendor_tasks import connection
 from tests.simulator import DEFAULT_CREDENTIALS as CREDS
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 AWX_DIR = os.path.join(REPO_ROOT, 'extensions', 'awx')
 EE_FILE = os.path.join(REPO_ROOT, 'meta', 'execution-environment.yml')
-PROVIDER_NAMES = ['voltmx', 'isales', 'ocamba', 'wolkvox', '8x8']
-VENDOR_PREFIXES = ('VOLTMX_', 'ISALES_', 'OCAMBA_', 'WOLKVOX_', 'EIGHTBYEIGHT_')
 
-# One readable campaign per vendor and its seeded canonical state (tests/simulator/README.md).
-SEEDED = {'voltmx': ('103', 'running'), 'isales': ('201', 'running'), 'ocamba': ('304', 'paused'),
-          'wolkvox': ('402', 'paused'), '8x8': ('6561', 'running')}
+# One readable campaign per vendor and its seeded canonical state (SEEDED in tests/vendors/<vendor>.py).
+SEEDED = dict((name, VENDORS[name].SEEDED) for name in NAMES)
 
 # AWX's validation of CredentialType.inputs and .injectors (awx/main/fields.py), restricted to what
 # every AWX release with custom credential types accepts (no "format: url", no "default").
@@ -129,22 +128,15 @@ def awx_inject(cred_type, inputs):
 
 
 def simulator_inputs(provider, url):
-    """The inputs an administrator would type into a credential of ``provider`` to reach the simulator."""
-    creds = CREDS[provider]
-    if provider == 'voltmx':
-        return {'api_url': url, 'username': creds['username'], 'password': creds['password']}
-    if provider == 'isales':
-        return {'api_url': url, 'access_key': creds['access_key'], 'secret_key': creds['secret_key'], 'vdn_id': '1'}
-    if provider in ('ocamba', 'wolkvox'):
-        return {'token': creds['token'], 'api_url': url}
-    return {'username': creds['username'], 'data_token': creds['data_token'], 'action_token': creds['action_token'],
-            'api_url': url}
+    """The inputs an administrator would type into a credential of ``provider`` to reach the simulator:
+    the task options of the simulator's connection, as text (a credential's inputs are strings)."""
+    return dict((name, str(value)) for name, value in connection(provider, url).items())
 
 
 def all_credentials_env(url):
-    """What a job template with one credential of each of the five types gets."""
+    """What a job template with one credential of each type gets."""
     env = {}
-    for provider in PROVIDER_NAMES:
+    for provider in NAMES:
         env.update(awx_inject(credential_type(provider), simulator_inputs(provider, url)))
     return env
 
@@ -165,7 +157,7 @@ def runner_job(ansible_collections_dir, tmp_path, monkeypatch):
     checkout as the working directory, credentials only as environment variables."""
     ansible_runner = pytest.importorskip('ansible_runner', reason='ansible-runner is not installed (see requirements-dev.txt)')
     for name in list(os.environ):
-        if name.startswith(VENDOR_PREFIXES):
+        if name.startswith(vendor_env_prefixes()):
             monkeypatch.delenv(name)  # a developer's real vendor credentials must never reach a test job
     counter = [0]
 
@@ -213,12 +205,12 @@ def write_summary(sim):
 
 def test_one_credential_type_per_vendor():
     files = sorted(os.listdir(os.path.join(AWX_DIR, 'credential_types')))
-    assert files == sorted(provider + '.yml' for provider in PROVIDER_NAMES)
-    names = [credential_type(provider)['name'] for provider in PROVIDER_NAMES]
+    assert files == sorted(provider + '.yml' for provider in NAMES)
+    names = [credential_type(provider)['name'] for provider in NAMES]
     assert len(set(names)) == len(names), 'AWX needs unique credential type names'
 
 
-@pytest.mark.parametrize('provider', PROVIDER_NAMES)
+@pytest.mark.parametrize('provider', NAMES)
 def test_credential_type_is_a_valid_awx_definition(provider):
     jsonschema = pytest.importorskip('jsonschema')
     cred_type = credential_type(provider)
@@ -240,7 +232,7 @@ def test_credential_type_is_a_valid_awx_definition(provider):
     assert set(cred_type['injectors']) == {'env'}, 'credentials reach the modules through the environment only'
 
 
-@pytest.mark.parametrize('provider', PROVIDER_NAMES)
+@pytest.mark.parametrize('provider', NAMES)
 def test_injectors_set_exactly_the_variables_the_collection_reads(provider):
     cls = PROVIDERS[provider]
     cred_type = credential_type(provider)
@@ -258,7 +250,7 @@ def test_injectors_set_exactly_the_variables_the_collection_reads(provider):
     assert set(fields) == set(read.values())
 
 
-@pytest.mark.parametrize('provider', PROVIDER_NAMES)
+@pytest.mark.parametrize('provider', NAMES)
 def test_required_inputs_are_what_the_vendor_always_needs(provider):
     cls = PROVIDERS[provider]
     required = set(credential_type(provider)['inputs'].get('required', []))
@@ -270,7 +262,7 @@ def test_required_inputs_are_what_the_vendor_always_needs(provider):
     assert ('api_url' in required) == needs_api_url
 
 
-@pytest.mark.parametrize('provider', PROVIDER_NAMES)
+@pytest.mark.parametrize('provider', NAMES)
 def test_campaign_info_works_with_only_the_injected_environment(provider, sim, playbook):
     env = awx_inject(credential_type(provider), simulator_inputs(provider, sim.url))
     assert set(env) == set(credential_type(provider)['injectors']['env'])
@@ -311,10 +303,10 @@ def test_read_only_8x8_credential_reads_and_refuses_changes_clearly(sim, playboo
 def test_every_credential_of_a_job_template_together(sim, playbook):
     """A job template may carry one credential of each type: each provider still uses only its own."""
     tasks = [{'campaignops.campaigns.campaign_info': {'provider': provider, 'campaign_id': SEEDED[provider][0]}}
-             for provider in PROVIDER_NAMES]
+             for provider in NAMES]
     run = playbook.run_tasks(tasks, env=all_credentials_env(sim.url))
     assert run.rc == 0, run.output
-    for index, provider in enumerate(PROVIDER_NAMES):
+    for index, provider in enumerate(NAMES):
         assert run[index]['campaigns'][0]['state'] == SEEDED[provider][1], provider
 
 
@@ -355,7 +347,8 @@ def test_survey_asks_what_the_playbook_and_the_modules_take():
     questions = dict((question['variable'], question) for question in load_survey()['spec'])
     assert set(questions) == {'provider', 'campaign_id', 'state'}
     assert all(question['required'] for question in questions.values())
-    assert questions['provider']['choices'] == CONNECTION_ARGUMENT_SPEC['provider']['choices']
+    # The modules take the registry's providers (campaign_state and campaign_info: choices=list(PROVIDERS)).
+    assert questions['provider']['choices'] == NAMES
     with open(os.path.join(REPO_ROOT, 'plugins', 'modules', 'campaign_state.py'), encoding='utf-8') as handle:
         source = handle.read()
     documentation = yaml.safe_load(source.split("DOCUMENTATION = r'''", 1)[1].split("'''", 1)[0])
@@ -370,7 +363,7 @@ def test_job_template_definition():
     assert template['playbook'] == 'playbooks/set_campaign_state.yml'
     assert template['survey_enabled'] is True
     assert template['job_type'] in ('run', 'check')
-    assert len(template['credentials']) == len(PROVIDER_NAMES)
+    assert len(template['credentials']) == len(NAMES)
 
 
 # ----- jobs through ansible-runner ----------------------------------------------------------
@@ -379,20 +372,13 @@ def test_demo_playbook_through_ansible_runner(sim, runner_job):
     job = runner_job('playbooks/demo.yml', all_credentials_env(sim.url))
     assert job.status == 'successful', job.stdout.read()
     assert job.rc == 0
-    # One task changed (the loop that moves one campaign per vendor), through five changed items.
+    # One task changed (the loop that moves one campaign per vendor), through one changed item per vendor.
     assert job.stats['changed'] == {'localhost': 1}
     assert not job.stats['failures']
     moved = changed_items(job)
-    assert sorted(item for _task, item in moved) == sorted(PROVIDER_NAMES)
+    assert sorted(item for _task, item in moved) == sorted(NAMES)
     assert set(task for task, _item in moved) == {'Move each campaign to its desired state'}
-    assert write_summary(sim) == sorted([
-        ('voltmx', '103', 'POST', 'pause', None),
-        ('isales', '201', 'PUT', 'pause', None),
-        ('ocamba', '304', 'POST', 'resume', None),
-        ('wolkvox', '402', 'PUT', 'campaign.php', 'start'),
-        ('8x8', '6561', 'POST', '6561', 'PAUSED'),
-        ('8x8', '6561', 'POST', '6561', 'PURGED'),
-    ])
+    assert write_summary(sim) == sorted((name,) + write for name in NAMES for write in VENDORS[name].DEMO_WRITES)
     stdout = job.stdout.read()
     for secret in secrets():
         assert secret not in stdout
@@ -405,13 +391,16 @@ def test_demo_playbook_through_ansible_runner(sim, runner_job):
     assert sim.requests() and not sim.writes()
 
 
-@pytest.mark.parametrize('provider,campaign_id,state,write', [
-    ('voltmx', '103', 'paused', ('voltmx', '103', 'POST', 'pause', None)),
-    ('isales', '202', 'running', ('isales', '202', 'PUT', 'resume', None)),
-    ('ocamba', '303', 'stopped', ('ocamba', '303', 'POST', 'cancel', None)),
-    ('wolkvox', '401', 'paused', ('wolkvox', '401', 'PUT', 'campaign.php', 'stop')),
-    ('8x8', '6508', 'running', ('8x8', '6508', 'POST', '6508', 'RUNNING')),
-])
+def survey_jobs():
+    """(provider, campaign id, state, the write the job makes) of each vendor's SURVEY_JOB."""
+    jobs = []
+    for name in NAMES:
+        campaign_id, state, write = VENDORS[name].SURVEY_JOB
+        jobs.append((name, campaign_id, state, (name, campaign_id) + write))
+    return jobs
+
+
+@pytest.mark.parametrize('provider,campaign_id,state,write', survey_jobs())
 def test_set_campaign_state_job_with_survey_answers(provider, campaign_id, state, write, sim, runner_job):
     """The job template launched with the survey answered: survey answers become extra variables,
     the vendor's credential the environment."""

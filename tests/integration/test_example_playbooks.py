@@ -13,53 +13,32 @@ from __future__ import annotations
 
 import json
 import os
+from collections import Counter
 
 import pytest
 
+from ansible_collections.campaignops.campaigns.plugins.module_utils._providers.eightbyeight import ACTION_STATUS
 from ansible_collections.campaignops.campaigns.plugins.module_utils._registry import PROVIDERS
-from tests.simulator import DEFAULT_CREDENTIALS as CREDS
+from ansible_collections.campaignops.campaigns.tests.vendors import NAMES, VENDORS
+from tests.integration.vendor_tasks import environment
+from tests.simulator.vendors import BY_NAME as SIMULATED
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 PLAYBOOKS = os.path.join(REPO_ROOT, 'playbooks')
 
-# Seeded running campaigns of the vendors that can list (tests/simulator/README.md); iSales
-# lists the VDN of ISALES_VDN_ID (1), so campaign 210 (VDN 2) is not among them.
-RUNNING = {
-    'voltmx': ['103', '108', '111'],
-    'isales': ['201', '205', '207'],
-    'ocamba': ['303', '307', '311'],
-    'wolkvox': ['401', '403', '405'],
-}
-# The vendor call that pauses / resumes, as the request log shows it (see ``call``).
-PAUSE = {'voltmx': 'pause', 'isales': 'pause', 'ocamba': 'pause', 'wolkvox': 'stop', '8x8': 'PAUSED'}
-RESUME = {'voltmx': 'resume', 'isales': 'resume', 'ocamba': 'resume', 'wolkvox': 'start', '8x8': 'RUNNING'}
-# Record id field of each vendor in the simulator's admin API.
-ID_FIELD = {'voltmx': 'id', 'isales': 'id', 'ocamba': 'id', 'wolkvox': 'campaign_id', '8x8': 'campaign-id'}
-# Campaigns held in a maintenance window: some running, the others not (paused, stopped, scheduled...).
-WINDOW = {
-    'voltmx': (['103', '104', '106', '108'], ['103', '108']),
-    'isales': (['201', '202', '203', '205'], ['201', '205']),
-    'ocamba': (['303', '304', '302', '307'], ['303', '307']),
-    'wolkvox': (['401', '402', '403'], ['401', '403']),
-    '8x8': (['6561', '6508', '6505', '6504', '6510'], ['6561', '6504']),
-}
+# The vendors whose campaigns the playbooks can list, and the others.
+LISTING = [name for name in NAMES if PROVIDERS[name].can_list]
+NOT_LISTING = [name for name in NAMES if not PROVIDERS[name].can_list]
+# iSales lists the VDN of ISALES_VDN_ID (1): every seeded campaign but 210 (VDN 2).
+NOT_LISTED = {'isales': {'210'}}
 
 
-def vendor_env(url, providers=('voltmx', 'isales', 'ocamba', 'wolkvox', '8x8')):
-    """Endpoint and credentials of ``providers`` as environment variables (what scripts/demo.sh exports)."""
-    every = {
-        'voltmx': {'VOLTMX_API_URL': url, 'VOLTMX_USERNAME': CREDS['voltmx']['username'],
-                   'VOLTMX_PASSWORD': CREDS['voltmx']['password']},
-        'isales': {'ISALES_API_URL': url, 'ISALES_ACCESS_KEY': CREDS['isales']['access_key'],
-                   'ISALES_SECRET_KEY': CREDS['isales']['secret_key'], 'ISALES_VDN_ID': '1'},
-        'ocamba': {'OCAMBA_API_URL': url, 'OCAMBA_TOKEN': CREDS['ocamba']['token']},
-        'wolkvox': {'WOLKVOX_API_URL': url, 'WOLKVOX_TOKEN': CREDS['wolkvox']['token']},
-        '8x8': {'EIGHTBYEIGHT_API_URL': url, 'EIGHTBYEIGHT_USERNAME': CREDS['8x8']['username'],
-                'EIGHTBYEIGHT_DATA_TOKEN': CREDS['8x8']['data_token'], 'EIGHTBYEIGHT_ACTION_TOKEN': CREDS['8x8']['action_token']},
-    }
+def vendor_env(url, providers=None):
+    """Endpoint and credentials of ``providers`` (default: every vendor) as environment variables
+    (what scripts/demo.sh exports)."""
     env = {}
-    for provider in providers:
-        env.update(every[provider])
+    for provider in NAMES if providers is None else providers:
+        env.update(environment(provider, url))
     return env
 
 
@@ -84,6 +63,21 @@ def call(entry):
     return entry['path'].rsplit('/', 1)[-1]
 
 
+def logged_call(provider, current, desired):
+    """The call that moves a campaign of ``provider`` from ``current`` to ``desired``, as ``call``
+    reads it from the request log: 8x8 sends the action as a status in the body."""
+    action = PROVIDERS[provider].transitions[current][desired]
+    return ACTION_STATUS[action] if provider == '8x8' else action
+
+
+def pause(provider):
+    return logged_call(provider, 'running', 'paused')
+
+
+def resume(provider):
+    return logged_call(provider, 'paused', 'running')
+
+
 def writes(sim, provider=None):
     return [(entry['provider'], entry['campaign_id'], call(entry)) for entry in sim.writes(provider)]
 
@@ -91,20 +85,33 @@ def writes(sim, provider=None):
 def states(sim, provider):
     """Canonical state of every campaign of ``provider``, through the collection's own mapping."""
     cls = PROVIDERS[provider]
-    return dict((str(record[ID_FIELD[provider]]), cls.canonical(record['status'])) for record in sim.campaigns()[provider])
+    id_key = SIMULATED[provider].id_key
+    return dict((str(record[id_key]), cls.canonical(record['status'])) for record in sim.campaigns()[provider])
+
+
+def listed(sim, provider):
+    """Canonical state of every campaign ``provider`` lists with the settings of ``vendor_env``."""
+    return dict((campaign_id, state) for campaign_id, state in states(sim, provider).items()
+                if campaign_id not in NOT_LISTED.get(provider, ()))
+
+
+def running(sim, provider):
+    return sorted(campaign_id for campaign_id, state in listed(sim, provider).items() if state == 'running')
 
 
 # ----- season_end_pause.yml -----------------------------------------------------------------
 
-@pytest.mark.parametrize('provider', sorted(RUNNING))
+@pytest.mark.parametrize('provider', LISTING)
 def test_season_end_pauses_exactly_the_running_campaigns(provider, sim, playbook):
     before = states(sim, provider)
+    seeded_running = running(sim, provider)
+    assert seeded_running, 'the seed has running campaigns of every vendor that lists'
     process = run(playbook, sim, 'season_end_pause.yml', {'season_provider': provider})
     assert process.returncode == 0, output(process)
-    assert sorted(writes(sim)) == sorted((provider, campaign_id, PAUSE[provider]) for campaign_id in RUNNING[provider])
-    expected = dict(before, **dict((campaign_id, 'paused') for campaign_id in RUNNING[provider]))
+    assert sorted(writes(sim)) == sorted((provider, campaign_id, pause(provider)) for campaign_id in seeded_running)
+    expected = dict(before, **dict((campaign_id, 'paused') for campaign_id in seeded_running))
     assert states(sim, provider) == expected
-    assert '{0} running campaign(s) paused'.format(len(RUNNING[provider])) in output(process)
+    assert '{0} running campaign(s) paused'.format(len(seeded_running)) in output(process)
 
     sim.clear_log()
     again = run(playbook, sim, 'season_end_pause.yml', {'season_provider': provider})
@@ -147,17 +154,17 @@ def test_season_end_records_the_ocamba_reason(sim, playbook):
 
 def assert_window(sim, provider, held):
     log = writes(sim)
-    pauses = [entry for entry in log if entry[2] == PAUSE[provider]]
-    resumes = [entry for entry in log if entry[2] == RESUME[provider]]
-    assert sorted(pauses) == sorted((provider, campaign_id, PAUSE[provider]) for campaign_id in held)
-    assert sorted(resumes) == sorted((provider, campaign_id, RESUME[provider]) for campaign_id in held)
+    pauses = [entry for entry in log if entry[2] == pause(provider)]
+    resumes = [entry for entry in log if entry[2] == resume(provider)]
+    assert sorted(pauses) == sorted((provider, campaign_id, pause(provider)) for campaign_id in held)
+    assert sorted(resumes) == sorted((provider, campaign_id, resume(provider)) for campaign_id in held)
     assert len(log) == 2 * len(held)
     assert log[:len(held)] == pauses, 'every pause comes before every resume'
 
 
-@pytest.mark.parametrize('provider', sorted(WINDOW))
+@pytest.mark.parametrize('provider', NAMES)
 def test_maintenance_window_restores_the_running_campaigns_when_maintenance_fails(provider, sim, playbook):
-    campaigns, held = WINDOW[provider]
+    campaigns, held = VENDORS[provider].MAINTENANCE_WINDOW
     before = states(sim, provider)
     process = run(playbook, sim, 'maintenance_window.yml', {
         'maintenance_provider': provider, 'maintenance_campaign_ids': campaigns, 'maintenance_command': 'false'})
@@ -168,7 +175,7 @@ def test_maintenance_window_restores_the_running_campaigns_when_maintenance_fail
 
 
 def test_maintenance_window_success(sim, playbook):
-    campaigns, held = WINDOW['ocamba']
+    campaigns, held = VENDORS['ocamba'].MAINTENANCE_WINDOW
     process = run(playbook, sim, 'maintenance_window.yml', {
         'maintenance_provider': 'ocamba', 'maintenance_campaign_ids': campaigns, 'maintenance_command': 'true'})
     assert process.returncode == 0, output(process)
@@ -177,7 +184,7 @@ def test_maintenance_window_success(sim, playbook):
 
 
 def test_maintenance_window_placeholder_without_a_command(sim, playbook):
-    campaigns, held = WINDOW['wolkvox']
+    campaigns, held = VENDORS['wolkvox'].MAINTENANCE_WINDOW
     process = run(playbook, sim, 'maintenance_window.yml', {'maintenance_provider': 'wolkvox', 'maintenance_campaign_ids': campaigns})
     assert process.returncode == 0, output(process)
     assert 'replace this task with your maintenance' in output(process)
@@ -204,7 +211,7 @@ def test_maintenance_window_with_nothing_running_changes_nothing(sim, playbook):
 
 
 def test_maintenance_window_check_mode_writes_nothing(sim, playbook):
-    campaigns, _held = WINDOW['8x8']
+    campaigns, _held = VENDORS['8x8'].MAINTENANCE_WINDOW
     process = run(playbook, sim, 'maintenance_window.yml', {
         'maintenance_provider': '8x8', 'maintenance_campaign_ids': campaigns, 'maintenance_command': 'false'}, check=True)
     assert process.returncode == 0, output(process)
@@ -228,6 +235,12 @@ def rows(lines, provider):
     return dict((line.split()[1], line.split()[2]) for line in table(lines) if line.split()[0] == provider)
 
 
+def summary(provider, campaigns):
+    """The report's line counting the campaigns of ``provider`` per state, e.g. ``wolkvox: paused 3, running 3``."""
+    counts = Counter(campaigns.values())
+    return '{0}: {1}'.format(provider, ', '.join('{0} {1}'.format(state, counts[state]) for state in sorted(counts)))
+
+
 def test_state_report_across_every_vendor(sim, playbook, tmp_path):
     path = str(tmp_path / 'report.txt')
     process = run(playbook, sim, 'state_report.yml', {'report_path': path, 'report_campaign_ids': {'8x8': ['6561', 6508, '6505']}})
@@ -235,12 +248,11 @@ def test_state_report_across_every_vendor(sim, playbook, tmp_path):
     lines = report_lines(path)
     assert lines[0].startswith('Campaign state report, ')
     assert lines[1].split() == ['PROVIDER', 'CAMPAIGN', 'STATE', 'NATIVE', 'STATUS', 'NAME']
-    for provider in ('voltmx', 'ocamba', 'wolkvox'):
-        assert rows(lines, provider) == states(sim, provider), provider
-    isales = dict((campaign_id, state) for campaign_id, state in states(sim, 'isales').items() if campaign_id != '210')
-    assert rows(lines, 'isales') == isales  # the VDN of ISALES_VDN_ID only
+    for provider in LISTING:
+        assert rows(lines, provider) == listed(sim, provider), provider
     assert rows(lines, '8x8') == {'6561': 'running', '6508': 'paused', '6505': 'stopped'}
-    assert 'wolkvox: paused 3, running 3' in lines
+    for provider in NAMES:
+        assert summary(provider, rows(lines, provider)) in lines
     assert 'ocamba    303       running    running        Breaking Deals Alert' in lines
     # The same table is printed, for the job output in AWX.
     assert 'Breaking Deals Alert' in output(process)
@@ -249,11 +261,12 @@ def test_state_report_across_every_vendor(sim, playbook, tmp_path):
 
 def test_state_report_covers_the_vendors_configured_in_the_environment(sim, playbook, tmp_path):
     path = str(tmp_path / 'report.txt')
-    process = run(playbook, sim, 'state_report.yml', {'report_path': path}, env=vendor_env(sim.url, ('ocamba', '8x8')))
+    process = run(playbook, sim, 'state_report.yml', {'report_path': path}, env=vendor_env(sim.url, ['ocamba'] + NOT_LISTING))
     assert process.returncode == 0, output(process)
     lines = report_lines(path)
     assert set(line.split()[0] for line in table(lines)) == {'ocamba'}
-    assert any(line.startswith('8x8: not listed') for line in lines)
+    for provider in NOT_LISTING:
+        assert any(line.startswith(provider + ': not listed') for line in lines), provider
     assert set(entry['provider'] for entry in sim.requests()) == {'ocamba'}
 
 

@@ -11,15 +11,13 @@ from __future__ import annotations
 
 import pytest
 
-from tests.integration.test_playbooks import state_task
+from ansible_collections.campaignops.campaigns.tests.vendors import NAMES, VENDORS
+from tests.integration.vendor_tasks import state_task
 
-# A campaign each vendor has started but that waits for its start time (seed.json), the start
-# time the vendor reports, and the vendor's own calls that start it now.
-SCHEDULED = {
-    'voltmx': ('102', '06/01/2026 09:00:00 AM', [('POST', '/api/v1/campaigns/102/start')]),
-    'ocamba': ('302', '2026-06-01 10:00:00', [('POST', '/v1/hood/campaigns/302/pause'), ('POST', '/v1/hood/campaigns/302/resume')]),
-    '8x8': ('6502', '2026-06-01T09:00:00+00:00', [('POST', '/api/tstats/campaigns/6502')] * 2),
-}
+# A campaign each vendor has started but that waits for its start time (the simulator's seed), the
+# start time the vendor reports, and the vendor's own calls that start it now: SCHEDULED in
+# tests/vendors/<vendor>.py, for the vendors that have such campaigns.
+SCHEDULED = dict((name, VENDORS[name].SCHEDULED) for name in NAMES if VENDORS[name].SCHEDULED)
 
 
 def writes(sim, provider):
@@ -133,16 +131,10 @@ def test_ocamba_bulk_never_takes_a_list_row_without_status_for_a_read(ignore_fie
 
 # ----- refused writes: the read-back decides ------------------------------------------------
 
-@pytest.mark.parametrize('provider, kind, campaign_id, target, expected', [
-    ('isales', 'refused', '201', 'paused', '0200011'),
-    ('ocamba', 'bad_request', '303', 'paused', 'The request body is not valid.'),
-    ('ocamba', 'refused', '303', 'paused', "can be paused."),
-    ('8x8', 'refused', '6503', 'paused', 'Invalid state transition'),
-    ('voltmx', 'refused', '103', 'paused', 'Invalid request format'),
-    ('wolkvox', 'refused', '401', 'paused', 'INVALID REQUEST FORMAT'),
-])
+@pytest.mark.parametrize('provider, kind, campaign_id, target, expected',
+                         [(name,) + refused for name in NAMES for refused in VENDORS[name].REFUSED_WRITES])
 def test_refused_write_of_a_campaign_that_did_not_move_fails_with_one_write(provider, kind, campaign_id, target, expected, sim, playbook):
-    sim.fault(provider=provider, kind=kind, method='PUT' if provider in ('isales', 'wolkvox') else 'POST', count=5)
+    sim.fault(provider=provider, kind=kind, method=VENDORS[provider].WRITE_METHOD, count=5)
     run = playbook.run_tasks([state_task(provider, sim.url, campaign_id, target)])
     assert run[0]['failed'] is True
     assert expected in run[0]['msg']

@@ -6,8 +6,8 @@
 
 AWX runs jobs on several execution nodes, each with its own ``/tmp``, so the collection's
 client-side limits hold per machine, not per vendor account. Here two, then three
-``ansible-playbook`` processes run at once, each with its own ``TMPDIR`` (its own limit files, as
-on separate machines), each converging its own 30 campaigns of one Ocamba account in one bulk
+``ansible-playbook`` processes run at once, each with its own ``TMPDIR`` and cache directory (its
+own limit files, as on separate machines), each converging its own 30 campaigns of one Ocamba account in one bulk
 task, against the simulator's burst and steady limits (lowered to 5/s and 60/min to keep the
 run short while still forcing refusals); then three on one Wolkvox token (at most 2 requests in
 flight). Every task must succeed, every campaign must end in its target state with exactly one
@@ -16,6 +16,7 @@ write the vendor applied, and the refusals (429 / 403) received are printed."""
 from __future__ import annotations
 
 import collections
+import glob
 import os
 import shutil
 import sys
@@ -26,7 +27,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from tests.integration.playbook import PlaybookRunner
-from tests.integration.test_playbooks import connection
+from tests.integration.vendor_tasks import connection
 
 PER_MACHINE = 30
 OCAMBA_LIMITS = {'per_second': 5, 'per_minute': 60}
@@ -75,7 +76,9 @@ class Machines:
             {'name': 'Wait for every machine', 'ansible.builtin.shell': 'while [ ! -e {0} ]; do sleep 0.05; done'.format(barrier),
              'changed_when': False},
         ] + machine_tasks
-        return self.runners[index].run_tasks(tasks, env={'TMPDIR': self.tmpdirs[index]})
+        # The limits live under the user's runtime or cache directory: point both at the machine's own.
+        tmpdir = self.tmpdirs[index]
+        return self.runners[index].run_tasks(tasks, env={'TMPDIR': tmpdir, 'XDG_CACHE_HOME': tmpdir, 'XDG_RUNTIME_DIR': ''})
 
 
 def bulk_task(provider, url, campaign_ids):
@@ -110,8 +113,8 @@ def check_machines(sim, provider, ids, count, machines, shares):
         assert [(item['campaign_id'], item['changed'], item.get('failed', False)) for item in result['results']] == [
             (cid, True, False) for cid in share]
     for tmpdir in machines.tmpdirs:
-        # Each machine kept its limits in its own temporary directory, as on separate machines.
-        assert os.path.isdir(os.path.join(tmpdir, 'campaignops-limits-{0}'.format(os.getuid())))
+        # Each machine kept its limits in its own cache directory, as on separate machines.
+        assert glob.glob(os.path.join(tmpdir, 'campaignops', 'limits-*', '*.rate'))
     return check_nothing_lost(sim, provider, ids, count, duration, machines.started)
 
 

@@ -11,67 +11,18 @@ from __future__ import annotations
 
 import pytest
 
+from ansible_collections.campaignops.campaigns.plugins.module_utils._registry import PROVIDERS
+from ansible_collections.campaignops.campaigns.plugins.module_utils._states import SETTABLE_STATES
+from ansible_collections.campaignops.campaigns.tests.vendors import NAMES, VENDORS
+from tests.integration.vendor_tasks import connection, environment, state_task
 from tests.simulator import DEFAULT_CREDENTIALS as CREDS
 
-PROVIDERS = ['voltmx', 'isales', 'ocamba', 'wolkvox', '8x8']
-
-# One campaign per provider that can be moved (with its start and target), from seed.json.
-MOVES = {
-    'voltmx': ('103', 'running', 'paused', ['pause']),
-    'isales': ('201', 'running', 'paused', ['pause']),
-    'ocamba': ('304', 'paused', 'running', ['resume']),
-    'wolkvox': ('402', 'paused', 'running', ['start']),
-    '8x8': ('6508', 'paused', 'running', ['run']),
-}
-
-# Transitions each vendor forbids: (campaign id, current canonical state, desired state).
-FORBIDDEN = [
-    ('voltmx', '101', 'draft', 'running'),
-    ('voltmx', '105', 'completed', 'running'),
-    ('voltmx', '106', 'stopped', 'running'),
-    ('voltmx', '106', 'stopped', 'paused'),
-    ('voltmx', '102', 'scheduled', 'paused'),
-    ('isales', '203', 'completed', 'running'),
-    ('isales', '203', 'completed', 'paused'),
-    ('isales', '204', 'unknown', 'running'),
-    ('ocamba', '301', 'draft', 'running'),
-    ('ocamba', '301', 'draft', 'stopped'),
-    ('ocamba', '305', 'completed', 'running'),
-    ('ocamba', '306', 'stopped', 'running'),
-    ('ocamba', '306', 'stopped', 'paused'),
-    ('8x8', '6505', 'stopped', 'running'),
-    ('8x8', '6506', 'stopped', 'paused'),
-    ('8x8', '6507', 'stopped', 'purged'),
-    ('8x8', '6500', 'new', 'paused'),
-    ('8x8', '6500', 'new', 'purged'),
-    ('8x8', '6510', 'purged', 'paused'),
-]
-
-
-def connection(provider, url):
-    """Explicit task options for ``provider`` against the simulator at ``url``."""
-    creds = CREDS[provider]
-    return {
-        'voltmx': {'api_url': url, 'username': creds.get('username'), 'password': creds.get('password')},
-        'isales': {'api_url': url, 'access_key': creds.get('access_key'), 'secret_key': creds.get('secret_key'), 'vdn_id': 1},
-        'ocamba': {'api_url': url, 'token': creds.get('token')},
-        'wolkvox': {'api_url': url, 'token': creds.get('token')},
-        '8x8': {'api_url': url, 'username': creds.get('username'), 'data_token': creds.get('data_token'),
-                'action_token': creds.get('action_token')},
-    }[provider]
-
-
-def environment(provider, url):
-    """The same settings as environment variables, the way ad-hoc users and AWX pass them."""
-    prefix = {'voltmx': 'VOLTMX', 'isales': 'ISALES', 'ocamba': 'OCAMBA', 'wolkvox': 'WOLKVOX', '8x8': 'EIGHTBYEIGHT'}[provider]
-    return dict(('{0}_{1}'.format(prefix, key.upper()), str(value)) for key, value in connection(provider, url).items())
-
-
-def state_task(provider, url, campaign_id, state, **extra):
-    args = dict(provider=provider, campaign_id=campaign_id, state=state)
-    args.update(connection(provider, url))
-    args.update(extra)
-    return {'campaignops.campaigns.campaign_state': args}
+# Per vendor (tests/vendors/<vendor>.py): a campaign that can be moved, with its start and target.
+MOVES = dict((name, VENDORS[name].MOVE) for name in NAMES)
+# Transitions each vendor forbids: (provider, campaign id, current canonical state, desired state).
+FORBIDDEN = [(name,) + transition for name in NAMES for transition in VENDORS[name].FORBIDDEN]
+# States a provider cannot set at all.
+CANNOT_SET = [(name, state) for name in NAMES for state in SETTABLE_STATES if state not in VENDORS[name].SETTABLE_STATES]
 
 
 def secrets():
@@ -88,7 +39,7 @@ def reads_only(sim, provider):
     return bool(log) and not [entry for entry in log if entry['write']]
 
 
-@pytest.mark.parametrize('provider', PROVIDERS)
+@pytest.mark.parametrize('provider', NAMES)
 def test_change_then_idempotent(provider, sim, playbook):
     campaign_id, before, after, actions = MOVES[provider]
     task = state_task(provider, sim.url, campaign_id, after)
@@ -110,7 +61,7 @@ def test_change_then_idempotent(provider, sim, playbook):
     assert reads_only(sim, provider)
 
 
-@pytest.mark.parametrize('provider', PROVIDERS)
+@pytest.mark.parametrize('provider', NAMES)
 def test_already_in_state_only_reads(provider, sim, playbook):
     campaign_id, before, _after, _actions = MOVES[provider]
     run = playbook.run_tasks([state_task(provider, sim.url, campaign_id, before)])
@@ -120,7 +71,7 @@ def test_already_in_state_only_reads(provider, sim, playbook):
     assert len(sim.requests(provider)) == 1
 
 
-@pytest.mark.parametrize('provider', PROVIDERS)
+@pytest.mark.parametrize('provider', NAMES)
 def test_check_mode_reports_actions_and_never_writes(provider, sim, playbook):
     campaign_id, before, after, actions = MOVES[provider]
     run = playbook.run_tasks([state_task(provider, sim.url, campaign_id, after)], check=True)
@@ -132,7 +83,7 @@ def test_check_mode_reports_actions_and_never_writes(provider, sim, playbook):
     assert current_state(playbook, sim, provider, campaign_id) == before
 
 
-@pytest.mark.parametrize('provider', PROVIDERS)
+@pytest.mark.parametrize('provider', NAMES)
 def test_diff_shows_before_and_after(provider, sim, playbook):
     campaign_id, before, after, _actions = MOVES[provider]
     run = playbook.run_tasks([state_task(provider, sim.url, campaign_id, after)], diff=True)
@@ -151,8 +102,7 @@ def test_forbidden_transition_fails_before_any_write(provider, campaign_id, curr
     assert sim.writes(provider) == []
 
 
-@pytest.mark.parametrize('provider,state', [('isales', 'stopped'), ('isales', 'purged'), ('wolkvox', 'stopped'),
-                                            ('voltmx', 'purged'), ('ocamba', 'purged')])
+@pytest.mark.parametrize('provider,state', CANNOT_SET)
 def test_state_the_provider_cannot_set_fails_before_any_request(provider, state, sim, playbook):
     campaign_id = MOVES[provider][0]
     run = playbook.run_tasks([state_task(provider, sim.url, campaign_id, state)])
@@ -192,19 +142,16 @@ def test_8x8_precondition_refused_before_write(campaign_id, reason, sim, playboo
     assert sim.writes('8x8') == []
 
 
-WRITE_METHOD = {'isales': 'PUT', 'wolkvox': 'PUT'}
+# The business error on every write: what the failure says, and at most how many writes are sent
+# (1 when the failure is final, else the first and 3 resends: retries=3).
+PERSISTENT_BUSINESS_ERROR = [(name, VENDORS[name].BUSINESS_ERROR_TEXT, 1 if VENDORS[name].BUSINESS_ERROR_IS_FINAL else 4)
+                             for name in NAMES]
 
 
-@pytest.mark.parametrize('provider,expected,most_writes', [
-    ('isales', 'resultCode 0200006', 1),      # a business failure code: not ambiguous, never resent
-    ('ocamba', 'trace_id', 4),                # 5xx: outcome unknown, read back and retried within retries=3
-    ('voltmx', 'HTTP 500', 4),
-    ('wolkvox', 'HTTP 400', 1),               # refused, and the read-back shows it did not move: never resent
-    ('8x8', 'HTTP 500', 4),
-])
+@pytest.mark.parametrize('provider,expected,most_writes', PERSISTENT_BUSINESS_ERROR)
 def test_persistent_vendor_error_on_write_fails_clearly(provider, expected, most_writes, sim, playbook):
     campaign_id, before, after, _actions = MOVES[provider]
-    sim.fault(provider=provider, kind='business_error', method=WRITE_METHOD.get(provider, 'POST'), count=50)
+    sim.fault(provider=provider, kind='business_error', method=VENDORS[provider].WRITE_METHOD, count=50)
     run = playbook.run_tasks([state_task(provider, sim.url, campaign_id, after)])
     assert run[0]['failed'] is True
     assert expected in run[0]['msg']
@@ -217,7 +164,7 @@ def test_persistent_vendor_error_on_write_fails_clearly(provider, expected, most
     assert current_state(playbook, sim, provider, campaign_id) == before
 
 
-@pytest.mark.parametrize('provider', ['ocamba', 'voltmx', '8x8'])
+@pytest.mark.parametrize('provider', [name for name in NAMES if VENDORS[name].WRITE_METHOD == 'POST'])
 def test_one_5xx_on_write_is_read_back_and_retried_once(provider, sim, playbook):
     campaign_id, _before, after, actions = MOVES[provider]
     sim.fault(provider=provider, kind='http_503', method='POST', count=1)
@@ -243,12 +190,10 @@ def test_isales_http_200_with_failure_code_is_a_failure(sim, playbook):
     assert sim.writes('isales') == []
 
 
-@pytest.mark.parametrize('provider', PROVIDERS)
+@pytest.mark.parametrize('provider', NAMES)
 def test_wrong_credentials_fail_with_authentication_message(provider, sim, playbook):
     campaign_id, _before, after, _actions = MOVES[provider]
-    bad = {'voltmx': {'password': 'wrong-password'}, 'isales': {'secret_key': 'wrong-secret'}, 'ocamba': {'token': 'wrong-token'},
-           'wolkvox': {'token': 'wrong-token'}, '8x8': {'data_token': 'wrong-token'}}[provider]
-    run = playbook.run_tasks([state_task(provider, sim.url, campaign_id, after, **bad)])
+    run = playbook.run_tasks([state_task(provider, sim.url, campaign_id, after, **VENDORS[provider].WRONG_CREDENTIAL)])
     assert run[0]['failed'] is True
     assert 'HTTP 401' in run[0]['msg'] or 'HTTP 403' in run[0]['msg']
     assert 'credentials' in run[0]['msg'] or 'token' in run[0]['msg']
@@ -261,7 +206,7 @@ def _info_connection(provider, url):
     return conn
 
 
-@pytest.mark.parametrize('provider', PROVIDERS)
+@pytest.mark.parametrize('provider', NAMES)
 def test_campaign_info_one(provider, sim, playbook):
     campaign_id, before, _after, _actions = MOVES[provider]
     run = playbook.run_tasks([{'campaignops.campaigns.campaign_info': dict(provider=provider, campaign_id=campaign_id,
@@ -276,7 +221,7 @@ def test_campaign_info_one(provider, sim, playbook):
     assert reads_only(sim, provider)
 
 
-@pytest.mark.parametrize('provider', ['voltmx', 'isales', 'ocamba', 'wolkvox'])
+@pytest.mark.parametrize('provider', [name for name in NAMES if PROVIDERS[name].can_list])
 def test_campaign_info_all(provider, sim, playbook):
     run = playbook.run_tasks([{'campaignops.campaigns.campaign_info': dict(provider=provider, **_info_connection(provider, sim.url))}])
     assert run.rc == 0, run.output
@@ -306,7 +251,7 @@ def test_module_defaults_through_the_action_group(sim, playbook):
     assert [entry['method'] for entry in sim.requests('ocamba')] == ['GET', 'POST', 'GET']
 
 
-@pytest.mark.parametrize('provider', PROVIDERS)
+@pytest.mark.parametrize('provider', NAMES)
 def test_credentials_from_environment_variables(provider, sim, playbook):
     campaign_id, _before, after, actions = MOVES[provider]
     task = {'campaignops.campaigns.campaign_state': dict(provider=provider, campaign_id=campaign_id, state=after)}
@@ -318,11 +263,18 @@ def test_credentials_from_environment_variables(provider, sim, playbook):
         assert secret not in run.output
 
 
-@pytest.mark.parametrize('provider', PROVIDERS)
+def without_credentials(options, provider):
+    """``options`` without the provider's credentials (its endpoint options stay)."""
+    cls = PROVIDERS[provider]
+    credentials = set(option for way in cls.read_credentials + (cls.write_credentials or ()) for option in way)
+    return dict((name, value) for name, value in options.items() if name not in credentials)
+
+
+@pytest.mark.parametrize('provider', NAMES)
 def test_missing_credential_names_option_and_variable(provider, sim, playbook):
     campaign_id, _before, after, _actions = MOVES[provider]
     run = playbook.run_tasks([{'campaignops.campaigns.campaign_state': dict(provider=provider, campaign_id=campaign_id, state=after,
-                                                                            api_url=sim.url, **({'vdn_id': 1} if provider == 'isales' else {}))}])
+                                                                            **without_credentials(connection(provider, sim.url), provider))}])
     assert run[0]['failed'] is True
     assert 'needs credentials' in run[0]['msg']
     assert '_TOKEN' in run[0]['msg'] or '_PASSWORD' in run[0]['msg'] or '_SECRET_KEY' in run[0]['msg']
@@ -362,21 +314,21 @@ def test_wolkvox_bulk_reads_the_list_once(sim, playbook):
 
 def every_vendor_environment(url, leave_out=()):
     env = {}
-    for provider in PROVIDERS:
+    for provider in NAMES:
         if provider not in leave_out:
             env.update(environment(provider, url))
     return env
 
 
 def test_bulk_across_every_vendor_in_one_task_then_idempotent(sim, playbook):
-    campaigns = [{'provider': provider, 'campaign_id': MOVES[provider][0], 'state': MOVES[provider][2]} for provider in PROVIDERS]
+    campaigns = [{'provider': provider, 'campaign_id': MOVES[provider][0], 'state': MOVES[provider][2]} for provider in NAMES]
     task = {'campaignops.campaigns.campaign_state': {'state': 'paused', 'campaigns': campaigns}}
     run = playbook.run_tasks([task], env=every_vendor_environment(sim.url), verbosity=3)
     assert run.rc == 0, run.output
     results = run[0]['results']
     assert [(item['provider'], item['campaign_id'], item['actions']) for item in results] == [
-        (provider, MOVES[provider][0], MOVES[provider][3]) for provider in PROVIDERS]
-    for provider in PROVIDERS:
+        (provider, MOVES[provider][0], MOVES[provider][3]) for provider in NAMES]
+    for provider in NAMES:
         assert len(sim.writes(provider)) == 1, (provider, sim.writes(provider))
     assert not [secret for secret in secrets() if secret in run.output]
     sim.clear_log()
@@ -386,7 +338,7 @@ def test_bulk_across_every_vendor_in_one_task_then_idempotent(sim, playbook):
 
 
 def test_bulk_across_vendors_with_one_missing_credential_fails_before_any_request(sim, playbook):
-    campaigns = [{'provider': provider, 'campaign_id': MOVES[provider][0], 'state': MOVES[provider][2]} for provider in PROVIDERS]
+    campaigns = [{'provider': provider, 'campaign_id': MOVES[provider][0], 'state': MOVES[provider][2]} for provider in NAMES]
     run = playbook.run_tasks([{'campaignops.campaigns.campaign_state': {'campaigns': campaigns}}],
                              env=every_vendor_environment(sim.url, leave_out=('wolkvox',)))
     assert run[0]['failed'] is True

@@ -14,7 +14,7 @@ import subprocess
 import pytest
 
 from tests.integration.playbook import REPO_ROOT, ansible_playbook
-from tests.integration.test_playbooks import environment
+from tests.integration.vendor_tasks import environment
 
 with open(os.path.join(REPO_ROOT, 'README.md'), encoding='utf-8') as handle:
     COMMANDS = [line.strip() for line in handle if line.startswith('ansible localhost -m campaignops.campaigns.')]

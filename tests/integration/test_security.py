@@ -25,11 +25,13 @@ import os
 import pytest
 import requests
 
-from tests.integration.playbook import PlaybookRunner
-from tests.integration.test_playbooks import MOVES, connection
+from ansible_collections.campaignops.campaigns.plugins.module_utils._registry import PROVIDERS
+from ansible_collections.campaignops.campaigns.tests.vendors import NAMES, VENDORS
+from tests.integration.playbook import PlaybookRunner, vendor_env_prefixes
+from tests.integration.test_playbooks import MOVES
+from tests.integration.vendor_tasks import connection
 from tests.simulator import DEFAULT_CREDENTIALS, Simulator
 
-PROVIDERS = ['voltmx', 'isales', 'ocamba', 'wolkvox', '8x8']
 STATE = 'campaignops.campaigns.campaign_state'
 INFO = 'campaignops.campaigns.campaign_info'
 SECRETS = sorted(set(value for creds in DEFAULT_CREDENTIALS.values() for key, value in creds.items()
@@ -56,7 +58,7 @@ def https_run(https_sim, ansible_collections_dir, tmp_path):
     def run(extra):
         session.post(https_sim.url + '/_sim/reset', timeout=10, verify=verify).raise_for_status()
         tasks = []
-        for provider in PROVIDERS:
+        for provider in NAMES:
             args = dict(provider=provider, campaign_id=MOVES[provider][0], **info_connection(provider, https_sim.url))
             args.update(extra)
             tasks.append({'name': 'info {0}'.format(provider), INFO: args})
@@ -76,7 +78,7 @@ def info_connection(provider, url):
 def test_https_is_refused_by_default_with_a_clear_message(https_sim, https_run):
     assert https_sim.url.startswith('https://')
     run, log = https_run({})
-    for index, provider in enumerate(PROVIDERS):
+    for index, provider in enumerate(NAMES):
         result = run[index]
         assert result['failed'] is True, (provider, result)
         assert 'certificate' in result['msg'], (provider, result['msg'])
@@ -90,20 +92,20 @@ def test_https_is_refused_by_default_with_a_clear_message(https_sim, https_run):
 def test_https_with_ca_path_is_accepted(https_sim, https_run):
     run, log = https_run({'ca_path': https_sim.ca_cert_path})
     assert run.rc == 0, run.output[-3000:]
-    for index, provider in enumerate(PROVIDERS):
+    for index, provider in enumerate(NAMES):
         campaign_id, state, _target, _actions = MOVES[provider]
         campaigns = run[index]['campaigns']
         assert [(campaign['id'], campaign['state']) for campaign in campaigns] == [(campaign_id, state)], provider
-    assert sorted(set(entry['provider'] for entry in log)) == sorted(PROVIDERS)
+    assert sorted(set(entry['provider'] for entry in log)) == sorted(NAMES)
     assert all(entry['status'] == 200 for entry in log), log
 
 
 def test_https_without_certificate_validation_is_accepted(https_sim, https_run):
     run, log = https_run({'validate_certs': False})
     assert run.rc == 0, run.output[-3000:]
-    for index, provider in enumerate(PROVIDERS):
+    for index, provider in enumerate(NAMES):
         assert run[index]['campaigns'][0]['id'] == MOVES[provider][0]
-    assert sorted(set(entry['provider'] for entry in log)) == sorted(PROVIDERS)
+    assert sorted(set(entry['provider'] for entry in log)) == sorted(NAMES)
 
 
 def test_https_state_change_with_ca_path(https_sim, https_run, ansible_collections_dir, tmp_path):
@@ -158,7 +160,7 @@ URL_BREAKERS = [
     ('backslash', '1\\x'),
 ]
 ID_VALUES = URL_BREAKERS + [('empty', ''), ('a list', ['6561']), ('a dict', {'id': '6561'})]
-# 8x8 and iSales ids are numbers: a float looks like one but is not.
+# Where ids are numbers (NUMERIC_CAMPAIGN_IDS), a float looks like one but is not.
 NUMERIC_ID_VALUES = ID_VALUES + [('a float', 6561.0)]
 
 SERVER_VALUES = ([('host injection', '0032.evil.com/'), ('host suffix', '0032.evil.com'), ('path', '0032/x'),
@@ -261,7 +263,7 @@ def cases_for(option, provider, url, selection=None):
     def keep(values):
         return [(label, value) for label, value in values if selection is None or label in selection]
     if option == 'campaign_id':
-        values = keep(NUMERIC_ID_VALUES if provider in ('8x8', 'isales') else ID_VALUES)
+        values = keep(NUMERIC_ID_VALUES if VENDORS[provider].NUMERIC_CAMPAIGN_IDS else ID_VALUES)
         for label, value in values:
             cases.append(Case(option, provider, label, STATE, dict(base_args(provider, url), campaign_id=value)))
             cases.append(Case(option, provider, 'bulk ' + label, STATE, bulk_args(provider, url, dict(campaign_id=value))))
@@ -285,8 +287,9 @@ def cases_for(option, provider, url, selection=None):
     return cases
 
 
-OPTION_PROVIDERS = [('campaign_id', provider) for provider in PROVIDERS] + [('api_url', provider) for provider in PROVIDERS] + [
-    ('server', 'wolkvox'), ('platform', '8x8'), ('vdn_id', 'isales')]
+# Every provider's campaign_id and api_url, and each endpoint option of the providers that take it.
+OPTION_PROVIDERS = [('campaign_id', provider) for provider in NAMES] + [('api_url', provider) for provider in NAMES] + [
+    (option, provider) for option in ('server', 'platform', 'vdn_id') for provider in NAMES if option in PROVIDERS[provider].own_options]
 
 
 def problems_of(case, result):
@@ -331,7 +334,7 @@ def run_module(monkeypatch):
     )
 
     for name in list(os.environ):
-        if name.startswith(('OCAMBA_', 'WOLKVOX_', 'VOLTMX_', 'ISALES_', 'EIGHTBYEIGHT_')):
+        if name.startswith(vendor_env_prefixes()):
             monkeypatch.delenv(name)
 
     def exit_json(self, **kwargs):
@@ -390,22 +393,22 @@ def test_adversarial_api_url_known_bugs(labels, sim, run_module):
     name): one regression test per fixed bug, every provider."""
     # retries=0: the values that get through fail on the network, no need to wait for backoff
     cases = [Case('api_url', provider, label, STATE, dict(base_args(provider, sim.url), api_url=value, retries=0))
-             for provider in PROVIDERS for label, value in api_url_bug_values(sim.url) if label in labels]
+             for provider in NAMES for label, value in api_url_bug_values(sim.url) if label in labels]
     problems = check_in_process(run_module, sim, cases)
     assert not problems, '\n'.join(problems)
+
+
+def environment_attacks(url):
+    """(provider, option, environment variable, bad value) of each vendor's ENVIRONMENT_ATTACKS."""
+    return [(provider, option, '{0}_{1}'.format(PROVIDERS[provider].env_prefix, option.upper()),
+             value.format(url=url, **DEFAULT_CREDENTIALS[provider]))
+            for provider in NAMES for option, value in VENDORS[provider].ENVIRONMENT_ATTACKS]
 
 
 def test_adversarial_values_from_the_environment(sim, run_module, monkeypatch):
     """Values that come from environment variables (ad-hoc commands, AWX credentials) are validated too."""
     cases = []
-    for provider, option, variable, value in (
-            ('isales', 'vdn_id', 'ISALES_VDN_ID', '1; DROP'),
-            ('isales', 'vdn_id', 'ISALES_VDN_ID', '0'),
-            ('wolkvox', 'server', 'WOLKVOX_SERVER', '0032.evil.com/'),
-            ('8x8', 'platform', 'EIGHTBYEIGHT_PLATFORM', 'na12.evil.com'),
-            ('ocamba', 'api_url', 'OCAMBA_API_URL', 'http://user:pass@127.0.0.1:1'),
-            ('voltmx', 'api_url', 'VOLTMX_API_URL', sim.url + '/1/../x'),
-            ('ocamba', 'token', 'OCAMBA_TOKEN', DEFAULT_CREDENTIALS['ocamba']['token'] + '\r\nX-Injected: 1')):
+    for provider, option, variable, value in environment_attacks(sim.url):
         args = without(base_args(provider, sim.url), option)
         if option in ('server', 'platform'):
             args.pop('api_url')
@@ -416,8 +419,7 @@ def test_adversarial_values_from_the_environment(sim, run_module, monkeypatch):
         assert not problems, '\n'.join(problems)
 
 
-CREDENTIAL_OPTIONS = [('ocamba', 'token'), ('wolkvox', 'token'), ('voltmx', 'password'), ('isales', 'secret_key'),
-                      ('isales', 'access_key'), ('8x8', 'data_token'), ('8x8', 'action_token'), ('8x8', 'username')]
+CREDENTIAL_OPTIONS = [(provider, option) for provider in NAMES for option in VENDORS[provider].HEADER_CREDENTIALS]
 
 
 def credential_cases(url, variants=('trailing newline', 'CRLF injection')):

@@ -4,8 +4,9 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Vendor simulator for the campaignops.campaigns collection (tests, demo, benchmarks).
 
-``Simulator`` serves the five vendor APIs on one port; ``DEFAULT_CREDENTIALS`` are the
-credentials of the bundled ``seed.json``. See ``README.md`` in this directory.
+``Simulator`` serves every simulated vendor's API (``vendors/``) on one port;
+``DEFAULT_CREDENTIALS`` are the credentials of the bundled seed (``seed/<vendor>.json``).
+See ``README.md`` in this directory.
 """
 
 from .server import DEFAULT_SEED_PATH, Simulator, load_seed

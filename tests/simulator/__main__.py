@@ -23,7 +23,7 @@ def parse_args(argv=None):
     parser = argparse.ArgumentParser(prog="python -m tests.simulator", description="Campaign vendor API simulator")
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8765, help="port to listen on, 0 for any free port (default 8765)")
-    parser.add_argument("--seed", default=None, help="seed file (default: the bundled tests/simulator/seed.json)")
+    parser.add_argument("--seed", default=None, help="seed file, or directory of <vendor>.json files (default: the bundled tests/simulator/seed/)")
     parser.add_argument("--https", action="store_true", help="serve HTTPS with a generated self-signed CA")
     parser.add_argument("--cert-dir", default=None, help="where to write ca.pem, server.pem and server-key.pem (with --https)")
     parser.add_argument("--port-file", default=None, help="write the bound port to this file")

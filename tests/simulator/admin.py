@@ -14,17 +14,17 @@ POST     /_sim/seed                      ``{"campaigns": {provider: [records]}}`
                                          campaigns of each provider given; ``{"generate":
                                          {provider: {"count": N, "status": native, ...}}}``
                                          appends generated campaigns (``gen-<provider>-<n>``, or
-                                         numbers from 100000 for isales and 8x8)
+                                         numbers from 100000 for a vendor with ``numeric_ids``)
 GET      /_sim/campaigns[/P[/ID]]        current campaigns (all, one provider, one campaign)
 POST     /_sim/campaigns/P/ID            merge fields into one campaign (e.g. force a status)
 GET      /_sim/requests                  the request log; DELETE clears it
 GET/POST /_sim/latency                   ``{"provider": name or "*", "ms": 50}``
-GET/POST /_sim/settings                  see ``core.DEFAULT_SETTINGS``
+GET/POST /_sim/settings                  each vendor's ``settings`` (``vendors/*.py``)
 GET/POST /_sim/faults                    queue one fault (object) or several (list); DELETE clears
 =======  ==============================  =====================================================
 """
 
-from .core import PROVIDERS, AdminError, json_response
+from .core import AdminError, json_response
 from .vendors import BY_NAME
 
 
@@ -57,12 +57,12 @@ def _seed(state, body):
     if not isinstance(campaigns, dict) or not isinstance(generate, dict):
         raise AdminError("campaigns and generate must be objects keyed by provider")
     for provider, records in campaigns.items():
-        if provider not in PROVIDERS:
+        if provider not in BY_NAME:
             raise AdminError("unknown provider %r" % (provider,))
         if not isinstance(records, list) or not all(isinstance(r, dict) and BY_NAME[provider].id_key in r for r in records):
             raise AdminError("campaigns of %s must be objects with %r" % (provider, BY_NAME[provider].id_key))
     for provider, spec in generate.items():
-        if provider not in PROVIDERS:
+        if provider not in BY_NAME:
             raise AdminError("unknown provider %r" % (provider,))
         if not isinstance(spec, dict):
             raise AdminError("generate.%s must be an object" % provider)
@@ -86,7 +86,7 @@ def _campaigns(state, request, parts):
             return _error(405, "method not allowed")
         return json_response(200, snapshot)
     provider = parts[0]
-    if provider not in PROVIDERS or len(parts) > 2:
+    if provider not in BY_NAME or len(parts) > 2:
         return _error(404, "unknown provider %r" % (provider,))
     if len(parts) == 1:
         return json_response(200, snapshot[provider]) if request.method == "GET" else _error(405, "method not allowed")

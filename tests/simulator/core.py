@@ -12,8 +12,9 @@ This module holds everything that is not specific to one vendor:
   guarded by one lock;
 * helpers to build JSON answers.
 
-Nothing here knows the HTTP server; ``server.py`` turns sockets into ``Request``
-objects and ``Response`` objects back into bytes.
+Nothing here knows the HTTP server or lists the vendors: ``server.py`` turns sockets
+into ``Request`` objects and ``Response`` objects back into bytes, and hands
+``SimState`` the vendors of ``vendors/`` (their names, settings and secret headers).
 """
 
 import copy
@@ -22,33 +23,23 @@ import math
 import threading
 import time
 
-# The settings a test may change through ``POST /_sim/settings``; ``reset`` restores these.
-DEFAULT_SETTINGS = {
-    "wolkvox_success_http_status": 200,
-    "eightbyeight_post_405": False,
-    # 8x8's OpenAPI documents the status write's 200 with no body; its guide shows a message.
-    "eightbyeight_status_message": False,
-    # An Ocamba that answers its default view whatever ``fields`` asks (the view is not documented).
-    "ocamba_ignore_fields": False,
-    "ocamba_limits": {"per_second": 10, "per_minute": 150},
-    "wolkvox_max_in_flight": 2,
-    # Volt MX cloud takes no Basic auth: false refuses it with 401, like the cloud.
-    "voltmx_basic_auth": True,
-    # Campaign calls each claims token from the login is good for before it answers 401 (expired); null: no limit.
-    "voltmx_token_max_uses": None,
-}
-
-PROVIDERS = ("voltmx", "isales", "ocamba", "wolkvox", "8x8")
-
 FAULT_KINDS = (
     "http_500", "http_502", "http_503", "http_504", "http_429", "http_401",
     "slow", "reset_before", "reset_after", "malformed_json", "html_error",
     "wolkvox_403_concurrency", "business_error", "refused", "bad_request", "moved",
+    "slow_answer", "late_apply", "hang", "trickle", "oversized",
 )
+
+FAULT_FIELDS = ("provider", "kind", "count", "method", "retry_after", "delay_s", "status", "interval_s", "size_bytes",
+                "content_length")
+
+# What an oversized answer sends unless told otherwise: the 300 MB of the report that led to it.
+DEFAULT_OVERSIZED_BYTES = 300 * 1024 * 1024
 
 FAULT_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 
-REDACTED_HEADERS = ("authorization", "wolkvox-token", "x-voltmx-authorization")
+# Redacted in the request log for every vendor; a vendor adds its own in ``secret_headers``.
+REDACTED_HEADERS = ("authorization",)
 
 
 class AdminError(Exception):
@@ -89,11 +80,11 @@ class Request:
             return dict(self.json, password="<redacted>")
         return self.json
 
-    def redacted_headers(self):
-        """Request headers as a dict, with credentials replaced by ``<redacted>``."""
+    def redacted_headers(self, secret_headers=REDACTED_HEADERS):
+        """Request headers as a dict, those named in ``secret_headers`` (lower case) replaced by ``<redacted>``."""
         result = {}
         for key, value in self.headers:
-            result[key] = "<redacted>" if key.lower() in REDACTED_HEADERS else value
+            result[key] = "<redacted>" if key.lower() in secret_headers else value
         return result
 
 
@@ -101,7 +92,9 @@ class Response:
     """What a handler answers.
 
     ``status`` is None together with ``reset=True`` when the connection must be
-    dropped without an answer.
+    dropped without an answer. Faults may set ``stream`` (the body as an iterable of chunks,
+    instead of ``body``) with its ``length`` (None: no Content-Length, the body ends when the
+    connection closes), and ``pace_s`` (the whole answer goes out one byte every ``pace_s``).
     """
 
     def __init__(self, status, body=b"", headers=None, reset=False):
@@ -109,6 +102,9 @@ class Response:
         self.body = body
         self.headers = list(headers or [])
         self.reset = reset
+        self.stream = None
+        self.length = None
+        self.pace_s = 0.0
 
     def set_header(self, name, value):
         """Add or replace a header."""
@@ -186,10 +182,27 @@ class OcambaLimiter:
         return allowed, headers, retry_after
 
 
-class SimState:
-    """All mutable simulator state, behind one re-entrant lock."""
+def _number(spec, name, default):
+    value = spec.get(name, default)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+        raise AdminError("%s must be a number >= 0" % name)
+    return float(value)
 
-    def __init__(self, seed, base_latency_ms=0):
+
+class SimState:
+    """All mutable simulator state, behind one re-entrant lock, for the simulated ``vendors``."""
+
+    def __init__(self, seed, vendors, base_latency_ms=0):
+        self.providers = tuple(vendor.name for vendor in vendors)
+        self.default_settings = {}
+        self._setting_vendor = {}
+        for vendor in vendors:
+            for name, default in vendor.settings.items():
+                if name in self._setting_vendor:
+                    raise ValueError("the setting %r is declared by %s and %s" % (name, self._setting_vendor[name].name, vendor.name))
+                self.default_settings[name] = default
+                self._setting_vendor[name] = vendor
+        self.secret_headers = REDACTED_HEADERS + tuple(header for vendor in vendors for header in vendor.secret_headers)
         self.lock = threading.RLock()
         self.seed = copy.deepcopy(seed)
         self.credentials = copy.deepcopy(seed.get("credentials", {}))
@@ -200,6 +213,8 @@ class SimState:
         self.faults = []
         self.log = []
         self.seq = 0
+        # Counts resets, so that a request held back by a fault can tell it belongs to an earlier test.
+        self.epoch = 0
         self.ocamba_limiter = OcambaLimiter()
         self.in_flight = {}
         self.sessions = {}
@@ -211,20 +226,21 @@ class SimState:
         with self.lock:
             self.campaigns = {}
             seed_campaigns = self.seed.get("campaigns", {})
-            for provider in PROVIDERS:
+            for provider in self.providers:
                 self.campaigns[provider] = copy.deepcopy(seed_campaigns.get(provider, []))
-            self.settings = copy.deepcopy(DEFAULT_SETTINGS)
+            self.settings = copy.deepcopy(self.default_settings)
             self.latency = {"*": self.base_latency_ms} if self.base_latency_ms else {}
             self.faults = []
             self.log = []
             self.seq = 0
+            self.epoch += 1
             self.ocamba_limiter.clear()
             # Tokens issued by a vendor's login endpoint (Volt MX claims tokens): token -> its record.
             self.sessions = {}
 
     def replace_campaigns(self, provider, records):
         """Replace every campaign of one provider."""
-        if provider not in PROVIDERS:
+        if provider not in self.providers:
             raise AdminError("unknown provider %r" % (provider,))
         if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
             raise AdminError("campaigns of %s must be a list of objects" % provider)
@@ -243,41 +259,21 @@ class SimState:
 
     # ------------------------------------------------------------------ settings
     def update_settings(self, values):
-        """Merge new settings after validating them."""
+        """Merge new settings, each validated by the vendor that declares it (all or none)."""
         if not isinstance(values, dict):
             raise AdminError("settings must be a JSON object")
         with self.lock:
             new = copy.deepcopy(self.settings)
+            changed = {}
             for key, value in values.items():
-                if key not in DEFAULT_SETTINGS:
+                vendor = self._setting_vendor.get(key)
+                if vendor is None:
                     raise AdminError("unknown setting %r" % (key,))
-                if isinstance(DEFAULT_SETTINGS[key], bool):
-                    if not isinstance(value, bool):
-                        raise AdminError("%s must be a boolean" % key)
-                    new[key] = value
-                elif key == "wolkvox_success_http_status":
-                    if value not in (200, 202) or isinstance(value, bool):
-                        raise AdminError("wolkvox_success_http_status must be 200 or 202")
-                    new[key] = value
-                elif key == "wolkvox_max_in_flight":
-                    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-                        raise AdminError("wolkvox_max_in_flight must be an integer >= 1")
-                    new[key] = value
-                elif key == "voltmx_token_max_uses":
-                    if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < 1):
-                        raise AdminError("voltmx_token_max_uses must be an integer >= 1 or null (no limit)")
-                    new[key] = value
-                else:
-                    if not isinstance(value, dict):
-                        raise AdminError("ocamba_limits must be an object")
-                    for lname, lvalue in value.items():
-                        if lname not in ("per_second", "per_minute"):
-                            raise AdminError("unknown ocamba limit %r" % (lname,))
-                        if lvalue is not None and (not isinstance(lvalue, int) or isinstance(lvalue, bool) or lvalue < 1):
-                            raise AdminError("ocamba limits must be integers >= 1 or null (unlimited)")
-                        new[key][lname] = lvalue
-                    self.ocamba_limiter.clear()
+                new[key] = vendor.setting_value(key, value, copy.deepcopy(new[key]))
+                changed.setdefault(vendor, []).append(key)
             self.settings = new
+            for vendor, names in changed.items():
+                vendor.settings_changed(self, names)
             return copy.deepcopy(new)
 
     def setting(self, name):
@@ -288,7 +284,7 @@ class SimState:
     # ------------------------------------------------------------------ latency
     def set_latency(self, provider, ms):
         """Set the added latency of one provider (or ``*`` for all)."""
-        if provider != "*" and provider not in PROVIDERS:
+        if provider != "*" and provider not in self.providers:
             raise AdminError("unknown provider %r" % (provider,))
         if isinstance(ms, bool) or not isinstance(ms, (int, float)) or ms < 0:
             raise AdminError("ms must be a number >= 0")
@@ -303,16 +299,15 @@ class SimState:
         return ms / 1000.0
 
     # ------------------------------------------------------------------ faults
-    @staticmethod
-    def _fault(spec):
+    def _fault(self, spec):
         """Validate one fault specification; returns the normalised fault."""
         if not isinstance(spec, dict):
             raise AdminError("a fault must be a JSON object")
-        unknown = set(spec) - {"provider", "kind", "count", "method", "retry_after", "delay_s", "status"}
+        unknown = set(spec) - set(FAULT_FIELDS)
         if unknown:
             raise AdminError("unknown fault fields: %s" % ", ".join(sorted(unknown)))
         provider = spec.get("provider")
-        if provider != "*" and provider not in PROVIDERS:
+        if provider != "*" and provider not in self.providers:
             raise AdminError("unknown provider %r" % (provider,))
         kind = spec.get("kind")
         if kind not in FAULT_KINDS:
@@ -325,13 +320,19 @@ class SimState:
             method = str(method).upper()
             if method not in FAULT_METHODS:
                 raise AdminError("method must be one of %s or null" % ", ".join(FAULT_METHODS))
-        delay_s = spec.get("delay_s", 5.0)
-        if isinstance(delay_s, bool) or not isinstance(delay_s, (int, float)) or delay_s < 0:
-            raise AdminError("delay_s must be a number >= 0")
+        delay_s = _number(spec, "delay_s", 5.0)
+        interval_s = _number(spec, "interval_s", 1.0)
+        size_bytes = spec.get("size_bytes", DEFAULT_OVERSIZED_BYTES)
+        if isinstance(size_bytes, bool) or not isinstance(size_bytes, int) or size_bytes < 0:
+            raise AdminError("size_bytes must be an integer >= 0")
+        content_length = spec.get("content_length", True)
+        if not isinstance(content_length, bool):
+            raise AdminError("content_length must be true or false")
         if (kind == "moved") != ("status" in spec):
             raise AdminError("status (the vendor's native status the campaign moves to) goes with, and only with, a moved fault")
         return {"provider": provider, "kind": kind, "count": count, "method": method,
-                "retry_after": str(spec.get("retry_after", "1")), "delay_s": float(delay_s), "status": spec.get("status")}
+                "retry_after": str(spec.get("retry_after", "1")), "delay_s": delay_s, "status": spec.get("status"),
+                "interval_s": interval_s, "size_bytes": size_bytes, "content_length": content_length}
 
     def add_faults(self, specs):
         """Queue faults (all or none); see ``faults.py`` for the kinds."""
@@ -380,18 +381,24 @@ class SimState:
                 "campaign_id": campaign_id,
                 "body": request.redacted_json(),
                 "fault": None,
+                "applied_status": None,
                 "started": time.monotonic(),
                 "finished": None,
-                "headers": request.redacted_headers(),
+                "headers": request.redacted_headers(self.secret_headers),
             }
             self.log.append(entry)
             return entry
 
-    def log_finish(self, entry, status, fault):
-        """Close a log entry."""
+    def log_update(self, entry, **fields):
+        """Record in an open log entry what is known before its answer: the ``fault`` that fired,
+        the ``applied_status`` of the vendor when it processed the request."""
+        with self.lock:
+            entry.update(fields)
+
+    def log_finish(self, entry, status):
+        """Close a log entry: ``status`` is the answer sent (None: none)."""
         with self.lock:
             entry["status"] = status
-            entry["fault"] = fault
             entry["finished"] = time.monotonic()
 
     def read_log(self):

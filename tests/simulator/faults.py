@@ -6,10 +6,25 @@
 
 Faults are queued through ``POST /_sim/faults`` and fire, in order, for the vendor
 requests they match (provider, optional method), one per request, until their count
-is used up. All kinds answer before the request is processed, except ``slow`` (sleeps
-``delay_s`` then answers normally), ``reset_after`` (applies the request, then drops
-the connection without an answer) and ``moved`` (someone else changes the campaign to the
-native ``status`` just before the request is processed, which then answers normally).
+is used up. Most kinds answer instead of processing the request. The others process it
+(a write is applied) with the answer delayed, lost or spoiled:
+
+========================  ==================================  =====================================
+kind                      the request is processed            the answer
+========================  ==================================  =====================================
+``slow``                  after ``delay_s``                   then, normally
+``slow_answer``           at once                             after ``delay_s``
+``late_apply``            after ``delay_s``                   never: the connection is then dropped
+``hang``                  never                               never: dropped after ``delay_s``
+``reset_after``           at once                             never: the connection is dropped
+``trickle``               at once                             one byte every ``interval_s``
+``oversized``             at once                             200 with ``size_bytes`` of JSON instead
+``moved``                 at once, after someone else moved   normally
+                          the campaign to ``status``
+========================  ==================================  =====================================
+
+A ``/_sim/reset`` while a delayed request waits cancels it: the request is dropped unprocessed,
+so a late write never lands in the campaigns of the next test.
 """
 
 import time
@@ -25,24 +40,86 @@ HTML_502 = (
 
 PLAIN_STATUS = {"http_500": 500, "http_502": 502, "http_503": 503, "http_504": 504}
 
+# The padding of an oversized answer: valid JSON of the exact size asked, written in chunks so
+# that the simulator never holds it in memory.
+PADDING_HEAD = b'{"padding": "'
+PADDING_TAIL = b'"}'
+PADDING_CHUNK = 64 * 1024
 
-def apply_fault(state, vendor, wolkvox, fault, request, route):
-    """Return the ``Response`` that ``fault`` gives for ``request`` (``wolkvox`` shapes the concurrency 403)."""
+
+def _dropped():
+    return Response(None, reset=True)
+
+
+def _after_delay(state, fault, then):
+    """``then()`` after ``delay_s``, unless the simulator was reset meanwhile (then the request
+    is dropped unprocessed)."""
+    epoch = state.epoch
+    time.sleep(fault["delay_s"])
+    if state.epoch != epoch:
+        return _dropped()
+    return then()
+
+
+def _dropped_after(process):
+    process()
+    return _dropped()
+
+
+def _answer_later(response, delay_s):
+    time.sleep(delay_s)
+    return response
+
+
+def padding_chunks(size):
+    """Valid JSON of exactly ``size`` bytes (at least the braces and key), chunk by chunk."""
+    fill = max(0, size - len(PADDING_HEAD) - len(PADDING_TAIL))
+    yield PADDING_HEAD
+    while fill > 0:
+        step = min(fill, PADDING_CHUNK)
+        yield b"x" * step
+        fill -= step
+    yield PADDING_TAIL
+
+
+def oversized_answer(vendor, fault):
+    size = max(fault["size_bytes"], len(PADDING_HEAD) + len(PADDING_TAIL))
+    response = Response(200, b"", [("Content-Type", vendor.content_type)])
+    response.stream = padding_chunks(size)
+    response.length = size if fault["content_length"] else None
+    return response
+
+
+def apply_fault(state, vendor, wolkvox, fault, request, route, process):
+    """Return the ``Response`` that ``fault`` gives for ``request``; ``process()`` has the vendor
+    handle it (a write is applied) and returns its answer. ``wolkvox`` shapes the concurrency 403."""
     kind = fault["kind"]
     if kind == "slow":
+        return _after_delay(state, fault, process)
+    if kind == "slow_answer":
+        return _answer_later(process(), fault["delay_s"])
+    if kind == "late_apply":
+        return _after_delay(state, fault, lambda: _dropped_after(process))
+    if kind == "hang":
         time.sleep(fault["delay_s"])
-        return vendor.handle(state, request, route)
+        return _dropped()
+    if kind == "trickle":
+        response = process()
+        response.pace_s = fault["interval_s"]
+        return response
+    if kind == "oversized":
+        process()
+        return oversized_answer(vendor, fault)
     if kind == "reset_before":
-        return Response(None, reset=True)
+        return _dropped()
     if kind == "reset_after":
-        vendor.handle(state, request, route)
-        return Response(None, reset=True)
+        return _dropped_after(process)
     if kind == "moved":
         with state.lock:
             record = vendor.find(state, route.campaign_id)
             if record is not None:
                 record["status"] = fault["status"]
-        return vendor.handle(state, request, route)
+        return process()
     if kind == "refused":
         return vendor.refused(state)
     if kind == "bad_request":

@@ -2,19 +2,15 @@
 # Copyright (c) campaignops.campaigns contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""The vendor simulator: one HTTP(S) server speaking five vendors' campaign APIs.
+"""The vendor simulator: one HTTP(S) server speaking every simulated vendor's campaign API.
 
-Paths (they do not collide, so everything is served on one port):
+Paths: each module of ``vendors/`` simulates one vendor and owns the path prefixes in its
+``prefixes`` (its docstring shows its calls); the prefixes of two vendors never overlap, so
+everything is served on one port. The admin API is ``/_sim/...`` (``admin.py``). To list the
+routes: ``python -c 'from tests.simulator.vendors import VENDORS; print([(v.name, v.prefixes) for v in VENDORS])'``.
 
-* Volt MX ``/api/v1/campaigns...`` and its login ``/authService/accounts/login`` (``vendors/voltmx.py``)
-* Huawei iSales ``/rest/isales/v1/openapi/...``  (``vendors/isales.py``)
-* Ocamba ``/v1/hood/campaigns...``              (``vendors/ocamba.py``)
-* Wolkvox ``/api/v2/information.php`` and ``/api/v2/campaign.php`` (``vendors/wolkvox.py``)
-* 8x8 ``/api/stats/campaigns/{id}.json`` and ``/api/tstats/campaigns/{id}`` (``vendors/eightbyeight.py``)
-* the admin API ``/_sim/...``                   (``admin.py``)
-
-A vendor request goes through: log entry opened -> vendor pre-check (Wolkvox counts
-in-flight requests per token here) -> latency -> the next matching injected fault, if
+A vendor request goes through: log entry opened -> vendor pre-check (``Vendor.before``; Wolkvox
+counts in-flight requests per token there) -> latency -> the next matching injected fault, if
 any (``faults.py``) -> the vendor handler -> log entry closed. Unexpected errors answer
 a plain 500 JSON body, never a traceback.
 
@@ -43,16 +39,38 @@ from urllib.parse import parse_qsl, urlsplit
 from .admin import handle_admin
 from .core import Request, SimState, json_response
 from .faults import apply_fault
-from .vendors import BY_NAME, vendor_for
+from .vendors import BY_NAME, VENDORS, vendor_for
 
-DEFAULT_SEED_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "seed.json")
+# The bundled seed: one ``<vendor name>.json`` per vendor.
+DEFAULT_SEED_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "seed")
 MAX_BODY = 10 * 1024 * 1024
 
 
+def _read_json(path):
+    with open(path, encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def _read_seed_directory(path):
+    """One seed from ``<vendor name>.json`` files, each ``{"credentials": {...}, "campaigns": [...]}``."""
+    seed = {"credentials": {}, "campaigns": {}}
+    for file_name in sorted(os.listdir(path)):
+        provider, extension = os.path.splitext(file_name)
+        if extension != ".json":
+            continue
+        part = _read_json(os.path.join(path, file_name))
+        if not isinstance(part, dict) or not isinstance(part.get("campaigns", []), list) or not isinstance(part.get("credentials", {}), dict):
+            raise ValueError("%s must be an object with a 'credentials' object and a 'campaigns' list" % file_name)
+        seed["credentials"][provider] = part.get("credentials", {})
+        seed["campaigns"][provider] = part.get("campaigns", [])
+    return seed
+
+
 def load_seed(path=None):
-    """Read a seed file (``{"credentials": {...}, "campaigns": {...}}``)."""
-    with open(path or DEFAULT_SEED_PATH, encoding="utf-8") as handle:
-        seed = json.load(handle)
+    """Read a seed: a file ``{"credentials": {provider: {...}}, "campaigns": {provider: [...]}}``, or a
+    directory of one ``<provider>.json`` per vendor (the bundled ``seed/``). Returns the file's shape."""
+    path = path or DEFAULT_SEED_PATH
+    seed = _read_seed_directory(path) if os.path.isdir(path) else _read_json(path)
     if not isinstance(seed, dict) or not isinstance(seed.get("campaigns", {}), dict) or not isinstance(seed.get("credentials", {}), dict):
         raise ValueError("a seed file must be an object with 'credentials' and 'campaigns' objects")
     return seed
@@ -156,14 +174,43 @@ class _Handler(BaseHTTPRequestHandler):
                 pass
             self.server.mark_reset(self.connection)
             return
+        if response.stream is not None:
+            self._send_stream(response)
+            return
+        has_body = response.status != 204 and response.status >= 200
+        head = self._head(response, len(response.body) if has_body else None)
+        answer = head + (response.body if has_body else b"")
+        if response.pace_s:
+            self._trickle(answer, response.pace_s)
+        else:
+            self.wfile.write(answer)
+
+    def _head(self, response, length):
+        """Status line and headers, as bytes."""
         self.send_response(response.status)
         for key, value in response.headers:
             self.send_header(key, value)
-        if response.status != 204 and response.status >= 200:
-            self.send_header("Content-Length", str(len(response.body)))
-        self.end_headers()
-        if response.body and response.status != 204:
-            self.wfile.write(response.body)
+        if length is not None:
+            self.send_header("Content-Length", str(length))
+        head = b"".join(self._headers_buffer) + b"\r\n"
+        self._headers_buffer = []
+        return head
+
+    def _send_stream(self, response):
+        """A body too large to hold, written as it is produced; without a length, it ends when the
+        connection closes."""
+        if response.length is None:
+            self.close_connection = True
+            response.set_header("Connection", "close")
+        self.wfile.write(self._head(response, response.length))
+        for chunk in response.stream:
+            self.wfile.write(chunk)
+
+    def _trickle(self, answer, pace_s):
+        """The whole answer, status line included, one byte at a time: a body-less answer trickles too."""
+        for index in range(len(answer)):
+            self.wfile.write(answer[index:index + 1])
+            time.sleep(pace_s)
 
 
 class _Server(ThreadingHTTPServer):
@@ -237,7 +284,7 @@ class _Server(ThreadingHTTPServer):
 class Simulator:
     """The vendor simulator; ``start()`` serves in a background thread.
 
-    ``seed_path`` None uses the bundled ``seed.json``. ``port`` 0 picks a free port.
+    ``seed_path`` None uses the bundled ``seed/``. ``port`` 0 picks a free port.
     With ``https`` a CA and a server certificate are created in ``cert_dir`` (a temporary
     directory when None) and ``ca_cert_path`` points at the CA file. ``latency_ms`` is a
     base latency for every vendor call that survives ``/_sim/reset``.
@@ -250,7 +297,7 @@ class Simulator:
         self.https = https
         self.cert_dir = cert_dir
         self.ca_cert_path = None
-        self.state = SimState(load_seed(self.seed_path), latency_ms)
+        self.state = SimState(load_seed(self.seed_path), VENDORS, latency_ms)
         self._server = None
         self._thread = None
         self._temp_dir = None
@@ -337,11 +384,17 @@ class Simulator:
         if vendor is None:
             entry = state.log_start(request, None, None)
             response = json_response(404, {"message": "Not Found"})
-            state.log_finish(entry, 404, None)
+            state.log_finish(entry, 404)
             return response
         route = vendor.route(request)
         entry = state.log_start(request, vendor.name, route.campaign_id, vendor.is_write(request, route))
-        fault_name = None
+
+        def process():
+            answer = vendor.handle(state, request, route)
+            # Logged at once: the answer may come much later, or never.
+            state.log_update(entry, applied_status=answer.status)
+            return answer
+
         response, release = vendor.before(state, request)
         try:
             if response is None:
@@ -350,14 +403,14 @@ class Simulator:
                     time.sleep(latency)
                 fault = state.take_fault(vendor.name, request.method)
                 if fault is not None:
-                    fault_name = fault["kind"]
-                    response = apply_fault(state, vendor, BY_NAME["wolkvox"], fault, request, route)
+                    state.log_update(entry, fault=fault["kind"])
+                    response = apply_fault(state, vendor, BY_NAME["wolkvox"], fault, request, route, process)
                 else:
-                    response = vendor.handle(state, request, route)
+                    response = process()
         finally:
             if release is not None:
                 release()
         if not response.reset:
             vendor.decorate(state, request, response)
-        state.log_finish(entry, None if response.reset else response.status, fault_name)
+        state.log_finish(entry, None if response.reset else response.status)
         return response

@@ -46,9 +46,10 @@ except ImportError:  # ansible-core < 2.19 has no helper: hand the arguments ove
         finally:
             basic._ANSIBLE_ARGS = saved
 
-from ansible_collections.campaignops.campaigns.plugins.module_utils import _engine, _limits
+from ansible_collections.campaignops.campaigns.plugins.module_utils import _limits, _runner
 from ansible_collections.campaignops.campaigns.plugins.module_utils._http import HttpClient, RetryPolicy
 from ansible_collections.campaignops.campaigns.plugins.module_utils._limits import AccountLimiter
+from ansible_collections.campaignops.campaigns.plugins.module_utils._registry import PROVIDERS
 
 # Keep Hypothesis' caches out of the collection tree (ansible-test copies and checks that tree).
 set_hypothesis_home_dir(os.path.join(tempfile.gettempdir(), 'campaignops-campaigns-hypothesis'))
@@ -56,7 +57,7 @@ settings.register_profile('unit', deadline=None, database=None, max_examples=200
                           suppress_health_check=[HealthCheck.function_scoped_fixture])
 settings.load_profile('unit')
 
-ENV_PREFIXES = ('VOLTMX_', 'ISALES_', 'OCAMBA_', 'WOLKVOX_', 'EIGHTBYEIGHT_')
+ENV_PREFIXES = tuple(provider_cls.env_prefix + '_' for provider_cls in PROVIDERS.values())
 
 
 @pytest.fixture(autouse=True)
@@ -74,7 +75,7 @@ def sleeps():
 
 @pytest.fixture
 def http_for(sleeps):
-    """``http_for(provider_cls)``: the collection's real HTTP layer as the engine wires it for that
+    """``http_for(provider_cls)``: the collection's real HTTP layer as the runner wires it for that
     provider (its throttling rule), with retry sleeps recorded instead of slept and no limiter."""
     clients = []
 
@@ -191,7 +192,7 @@ def limiter_sleeps():
 def run_module(monkeypatch, tmp_path, clock, limiter_sleeps):
     """``run_module(main, args, check_mode=False, diff=False)`` -> the result dict.
 
-    The module really runs (argument spec, engine, providers, HTTP layer, limiters); only
+    The module really runs (argument spec, runner, converger, providers, HTTP layer, limiters); only
     exiting is intercepted, and time is the fake ``clock``: retry and wait delays land in
     ``sleeps``, rate-limiter delays in ``limiter_sleeps``, and the limiters keep their files in
     this test's own directory."""
@@ -203,7 +204,7 @@ def run_module(monkeypatch, tmp_path, clock, limiter_sleeps):
         limiter_sleeps.append(seconds)
         clock.now += seconds
 
-    real_http_client = _engine.HttpClient
+    real_http_client = _runner.HttpClient
 
     def http_client(*args, **kwargs):
         client = real_http_client(*args, **kwargs)
@@ -214,9 +215,9 @@ def run_module(monkeypatch, tmp_path, clock, limiter_sleeps):
             client.limiter.sleep = limiter_sleep
         return client
 
-    monkeypatch.setattr(_engine, 'HttpClient', http_client)
+    monkeypatch.setattr(_runner, 'HttpClient', http_client)
     monkeypatch.setattr(_limits, 'limits_directory', lambda: str(tmp_path))
-    monkeypatch.setattr(_engine, 'Converger', functools.partial(_engine.Converger, sleep=clock.sleep, clock=clock))
+    monkeypatch.setattr(_runner, 'Converger', functools.partial(_runner.Converger, sleep=clock.sleep, clock=clock))
 
     def run(main, args, check_mode=False, diff=False):
         args = dict(args, _ansible_check_mode=check_mode, _ansible_diff=diff)

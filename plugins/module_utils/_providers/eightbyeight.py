@@ -11,13 +11,14 @@ write with the action token on ``/api/tstats/…/{id}``."""
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import re
+
 from ansible_collections.campaignops.campaigns.plugins.module_utils._errors import (
     PreconditionError,
     ValidationError,
     VendorError,
     WrongStateError,
 )
-from ansible_collections.campaignops.campaigns.plugins.module_utils._options import validate_platform
 from ansible_collections.campaignops.campaigns.plugins.module_utils._provider import DIGITS, Provider, int_or_none
 
 # From 8x8's OpenAPI servers list: the one platform whose host does not follow vcc-{platform}.8x8.com.
@@ -29,6 +30,15 @@ STATUS_NAMES = {
 }
 ACTION_STATUS = {'run': 'RUNNING', 'pause': 'PAUSED', 'purge': 'PURGED', 'stop': 'STOPPED'}
 PRECONDITION_MESSAGES = ('not a dynamic campaign', 'not enabled')
+# The platform becomes part of the host name (vcc-na12.8x8.com): two letters and a number.
+PLATFORM = re.compile(r'^[a-z]{2}[0-9]{1,3}\Z')
+
+
+def validate_platform(value):
+    platform = (value or '').lower()
+    if not PLATFORM.match(platform):
+        raise ValidationError('platform {0!r} is not an 8x8 platform such as na12, eu3 or bc2'.format(value))
+    return platform
 
 
 class EightByEight(Provider):
@@ -76,7 +86,7 @@ class EightByEight(Provider):
 
     def read(self, item):
         campaign_id = item['campaign_id']
-        what = self.what(campaign_id)
+        what = self.label(campaign_id)
         url = self.url('api', 'stats', 'campaigns', campaign_id + '.json')
         response = self.http.request('GET', url, headers={'Accept': 'application/json'}, auth=self.credentials('data_token'))
         body = self.json_or_error(response, what)
@@ -89,13 +99,13 @@ class EightByEight(Provider):
         record = campaign.raw or {}
         if record.get('dynamic-campaign') != 'Y':
             raise PreconditionError('{0} is not a dynamic campaign (dynamic-campaign: {1}); 8x8 changes the status of dynamic campaigns '
-                                    'only: enable it in Configuration Manager'.format(self.what(campaign.id), record.get('dynamic-campaign')))
+                                    'only: enable it in Configuration Manager'.format(self.label(campaign.id), record.get('dynamic-campaign')))
         if record.get('enabled') != 'Y':
             raise PreconditionError('{0} is not enabled (enabled: {1}); enable it in Configuration Manager first'.format(
-                self.what(campaign.id), record.get('enabled')))
+                self.label(campaign.id), record.get('enabled')))
 
     def apply(self, campaign, action, item):
-        what = '{0}: {1}'.format(self.what(campaign.id), action)
+        what = '{0}: {1}'.format(self.label(campaign.id), action)
         url = self.url('api', 'tstats', 'campaigns', campaign.id)
         body = {'status': ACTION_STATUS[action]}
         response = self.write('POST', url, body)

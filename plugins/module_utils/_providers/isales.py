@@ -137,7 +137,7 @@ class ISales(Provider):
         """One campaign (Huawei's page "Querying Details About an Outbound Campaign"): the record
         is ``returnObject`` (``name``, ``description``, ``status``, ``strBeginTime``, ...). The page
         does not promise the id inside it, so the campaign keeps the id that was asked for."""
-        what = self.what(item['campaign_id'])
+        what = self.label(item['campaign_id'])
         body = self.call('GET', self.base(item['vdn_id']) + '/' + quote(item['campaign_id'], safe=''), what)
         record = body.get('returnObject')
         if not isinstance(record, dict):
@@ -153,12 +153,12 @@ class ISales(Provider):
 
         def fetch_page(index, _collected):
             url = self.base(item['vdn_id']) + LIST_QUERY.format(page=index + 1, rows=ROWS_PER_PAGE)
-            return self.call('GET', url, self.what())
+            return self.call('GET', url, self.label())
         return self.collect_pages(fetch_page, ROWS_PER_PAGE, 'data', total_key='totalSize')
 
     def apply(self, campaign, action, item):
         url = '{0}/{1}/{2}'.format(self.base(item['vdn_id']), quote(campaign.id, safe=''), action)
-        self.call('PUT', url, '{0}: {1}'.format(self.what(campaign.id), action), write=True)
+        self.call('PUT', url, '{0}: {1}'.format(self.label(campaign.id), action), write=True)
 
     def to_campaign(self, record, what, campaign_id):
         """A campaign from a ``returnObject`` (``campaign_id`` is the id asked for) or from a

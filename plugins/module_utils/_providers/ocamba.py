@@ -86,11 +86,11 @@ class Ocamba(Provider):
 
     def list_page(self, index):
         params = {'page': '{0},{1}'.format(index + 1, PAGE_SIZE), 'fields': LIST_FIELDS}
-        return self.json_or_error(self.send('GET', self.url('v1', 'hood', 'campaigns'), params=params), self.what())
+        return self.json_or_error(self.send('GET', self.url('v1', 'hood', 'campaigns'), params=params), self.label())
 
     def read(self, item):
         campaign_id = item['campaign_id']
-        what = self.what(campaign_id)
+        what = self.label(campaign_id)
         # Each prefetched record serves one read; read-backs and waits ask the vendor again.
         record = self._prefetched.pop(campaign_id, None)
         if record is not None:
@@ -122,7 +122,7 @@ class Ocamba(Provider):
             body = {'run_immediately': 1}
         else:
             body = {'reason': item.get('reason') or DEFAULT_REASON}
-        what = '{0}: {1}'.format(self.what(campaign.id), action)
+        what = '{0}: {1}'.format(self.label(campaign.id), action)
         response = self.send('POST', self.url('v1', 'hood', 'campaigns', campaign.id, action), body=body)
         if response.status_code >= 400:
             raise self.error(response, what, write=True)

@@ -36,6 +36,8 @@ PAGE_SIZE = 100
 NOT_FOUND_MARKER = 'no campaign found'
 JSON_HEADERS = {'Content-Type': 'application/json;charset=UTF-8', 'Accept': 'application/json'}
 LOGIN_PATH = '/authService/accounts/login'
+# An auth_url ending so is the login URL itself (Volt MX cloud: https://accounts.auth.voltmxcloud.com/login).
+LOGIN_SUFFIX = '/login'
 # The login body's optional fields and the options that fill them.
 LOGIN_EXTRAS = (('provider', 'auth_provider'), ('domain', 'auth_domain'))
 
@@ -76,17 +78,17 @@ class VoltMX(Provider):
         self._relogins_left = 1
 
     @classmethod
-    def validate(cls, options, needs_write):
+    def validate(cls, options, needs_write, environment_only=False):
         if options.get('auth_url'):
             if options.get('token'):
                 raise ValidationError('provider=voltmx: set auth_url (log in with username and password) or token (a claims token '
                                       'obtained elsewhere), not both')
-            require_credentials(options, cls, (('username', 'password'),))
-            options['auth_url'] = validate_api_url(options['auth_url'], option='auth_url')
+            require_credentials(options, cls, (('username', 'password'),), environment_only)
+            options['auth_url'] = validate_api_url(options['auth_url'], option='auth_url', path_suffix=LOGIN_SUFFIX)
         elif options.get('auth_provider') or options.get('auth_domain'):
             raise ValidationError('provider=voltmx: auth_provider and auth_domain are sent with the login at auth_url '
                                   '(VOLTMX_AUTH_URL): set auth_url, or remove them')
-        super(VoltMX, cls).validate(options, needs_write)
+        super(VoltMX, cls).validate(options, needs_write, environment_only)
 
     def headers(self, claims_token=None):
         headers = dict(JSON_HEADERS)
@@ -171,7 +173,7 @@ class VoltMX(Provider):
         """``{auth_url}/authService/accounts/login``; an auth_url that already ends in ``/login`` (Volt MX
         cloud's ``https://accounts.auth.voltmxcloud.com/login``) is the login URL itself."""
         auth_url = self.options['auth_url']
-        return auth_url if urlsplit(auth_url).path.endswith('/login') else auth_url + LOGIN_PATH
+        return auth_url if urlsplit(auth_url).path.endswith(LOGIN_SUFFIX) else auth_url + LOGIN_PATH
 
     def auth_host(self):
         return urlsplit(self.options['auth_url']).netloc
@@ -188,7 +190,7 @@ class VoltMX(Provider):
 
     def read(self, item):
         campaign_id = item['campaign_id']
-        what = self.what(campaign_id)
+        what = self.label(campaign_id)
         response = self.send('GET', self.url('api', 'v1', 'campaigns', campaign_id))
         self.raise_not_found(response, what)
         body = self.json_or_error(response, what)
@@ -198,11 +200,11 @@ class VoltMX(Provider):
     def list(self, item):
         def fetch_page(_index, collected):
             response = self.send('GET', self.url('api', 'v1', 'campaigns'), params={'start': collected, 'pageSize': PAGE_SIZE})
-            return self.json_or_error(response, self.what())
+            return self.json_or_error(response, self.label())
         return self.collect_pages(fetch_page, PAGE_SIZE, 'campaigns')
 
     def apply(self, campaign, action, item):
-        what = self.what(campaign.id)
+        what = self.label(campaign.id)
         response = self.send('POST', self.url('api', 'v1', 'campaigns', campaign.id, action))
         self.raise_not_found(response, what)
         if response.status_code >= 400:

@@ -11,6 +11,7 @@ campaign of a run), success judged from the body's ``code``, and "stop" is a pau
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import re
 import threading
 
 from ansible_collections.campaignops.campaigns.plugins.module_utils._errors import (
@@ -20,13 +21,20 @@ from ansible_collections.campaignops.campaigns.plugins.module_utils._errors impo
     VendorError,
     WrongStateError,
 )
-from ansible_collections.campaignops.campaigns.plugins.module_utils._options import validate_server
 from ansible_collections.campaignops.campaigns.plugins.module_utils._provider import Provider, int_or_none
 
 SUCCESS_CODES = (200, 202)
 CAMPAIGN_TYPES = ('preview', 'predictive')
 BAD_TOKEN_MARKERS = ('VALIDATE TOKEN', 'ENTER THE WOLKVOX-TOKEN')
 SIMULTANEOUS_MARKER = 'SIMULTANEOUS REQUESTS'
+# The server code becomes part of the host name (wv0032.wolkvox.com): digits only.
+SERVER = re.compile(r'^[0-9]{1,6}\Z')
+
+
+def validate_server(value):
+    if not SERVER.match(value or ''):
+        raise ValidationError('server {0!r} is not a Wolkvox server code: use its digits, e.g. 0032'.format(value))
+    return value
 
 
 class Wolkvox(Provider):
@@ -97,14 +105,14 @@ class Wolkvox(Provider):
         campaign_id = item['campaign_id']
         row = self.rows().get(campaign_id)
         if row is None:
-            raise NotFoundError('{0}: not found in the campaign list of this token\'s operation'.format(self.what(campaign_id)))
-        return self.to_campaign(row, self.what(campaign_id))
+            raise NotFoundError('{0}: not found in the campaign list of this token\'s operation'.format(self.label(campaign_id)))
+        return self.to_campaign(row, self.label(campaign_id))
 
     def list(self, item):
-        return [self.to_campaign(row, self.what()) for row in self.rows().values()]
+        return [self.to_campaign(row, self.label()) for row in self.rows().values()]
 
     def apply(self, campaign, action, item):
-        what = '{0}: {1}'.format(self.what(campaign.id), action)
+        what = '{0}: {1}'.format(self.label(campaign.id), action)
         params = {'api': action, 'type_campaign': self.campaign_type(campaign, item), 'campaign_id': campaign.id}
         self.envelope(self.send('PUT', self.url('api', 'v2', 'campaign.php'), params), what, write=True)
 
@@ -116,9 +124,9 @@ class Wolkvox(Provider):
         wanted = item.get('campaign_type') or listed
         if wanted not in CAMPAIGN_TYPES:
             raise ValidationError('{0}: campaign_type is not given and the list reports {1!r}; set campaign_type to preview or '
-                                  'predictive'.format(self.what(campaign.id), listed))
+                                  'predictive'.format(self.label(campaign.id), listed))
         if listed in CAMPAIGN_TYPES and wanted != listed:
-            raise ValidationError('{0}: campaign_type={1} but Wolkvox lists the campaign as {2}'.format(self.what(campaign.id), wanted, listed))
+            raise ValidationError('{0}: campaign_type={1} but Wolkvox lists the campaign as {2}'.format(self.label(campaign.id), wanted, listed))
         return wanted
 
     def envelope(self, response, what, write=False):

@@ -5,8 +5,9 @@
 """Base class of the simulated vendors.
 
 A vendor is a small object: which paths it owns, how it parses them into a
-route (operation + campaign id), how it answers, and how its errors look so
-injected faults can be shaped like the real thing.
+route (operation + campaign id), how it answers, how its errors look so
+injected faults can be shaped like the real thing, and which settings a test
+may change.
 """
 
 import base64
@@ -14,7 +15,7 @@ import binascii
 import re
 import uuid
 
-from ..core import json_response
+from ..core import AdminError, json_response
 
 SAFE_ID = re.compile(r"^[A-Za-z0-9_-]+$")
 DIGITS = re.compile(r"^[0-9]+$")
@@ -68,6 +69,11 @@ class Vendor:
     prefixes = ()
     id_key = "id"
     content_type = "application/json"
+    # Settings a test may change through ``POST /_sim/settings``: name -> default, which
+    # ``/_sim/reset`` restores. Each name starts with its vendor's prefix, so none collide.
+    settings = {}
+    # Request headers (lower case) that carry this vendor's credentials: the request log redacts them.
+    secret_headers = ()
 
     def matches(self, path):
         """True when this vendor owns ``path``."""
@@ -97,6 +103,17 @@ class Vendor:
     def route(self, request):
         """Parse the request path (and query) into a ``Route``."""
         raise NotImplementedError
+
+    def setting_value(self, name, value, current):  # pylint: disable=unused-argument
+        """The new value of this vendor's setting ``name`` (now ``current``), or ``AdminError``.
+
+        A setting whose default is a boolean takes booleans; a vendor checks its other settings itself."""
+        if isinstance(self.settings[name], bool) and not isinstance(value, bool):
+            raise AdminError("%s must be a boolean" % name)
+        return value
+
+    def settings_changed(self, state, names):  # pylint: disable=unused-argument
+        """Called with ``state.lock`` held once the settings ``names`` of this vendor changed."""
 
     def before(self, state, request):  # pylint: disable=unused-argument
         """Hook run before latency and faults; returns ``(response or None, release callable or None)``."""

@@ -43,6 +43,11 @@ class EightByEight(Vendor):
     prefixes = ("/api/stats/campaigns", "/api/tstats/campaigns")
     id_key = "campaign-id"
     numeric_ids = True
+    settings = {
+        "eightbyeight_post_405": False,
+        # 8x8's OpenAPI documents the status write's 200 with no body; its guide shows a message.
+        "eightbyeight_status_message": False,
+    }
 
     def route(self, request):
         parts = self.segments(request.path)

@@ -33,7 +33,7 @@ import datetime
 import hmac
 import re
 
-from ..core import Response
+from ..core import AdminError, Response
 from .base import REASONS, SAFE_ID, Vendor, new_trace_id
 
 TITLES = {
@@ -119,6 +119,29 @@ class Ocamba(Vendor):
 
     name = "ocamba"
     prefixes = ("/v1/hood/campaigns",)
+    settings = {
+        # An Ocamba that answers its default view whatever ``fields`` asks (the view is not documented).
+        "ocamba_ignore_fields": False,
+        "ocamba_limits": {"per_second": 10, "per_minute": 150},
+    }
+
+    def setting_value(self, name, value, current):
+        if name != "ocamba_limits":
+            return super().setting_value(name, value, current)
+        if not isinstance(value, dict):
+            raise AdminError("ocamba_limits must be an object")
+        limits = dict(current)
+        for lname, lvalue in value.items():
+            if lname not in ("per_second", "per_minute"):
+                raise AdminError("unknown ocamba limit %r" % (lname,))
+            if lvalue is not None and (not isinstance(lvalue, int) or isinstance(lvalue, bool) or lvalue < 1):
+                raise AdminError("ocamba limits must be integers >= 1 or null (unlimited)")
+            limits[lname] = lvalue
+        return limits
+
+    def settings_changed(self, state, names):
+        if "ocamba_limits" in names:
+            state.ocamba_limiter.clear()
 
     def route(self, request):
         return self.collection_route(request)

@@ -32,6 +32,7 @@ import secrets
 import time
 from urllib.parse import parse_qsl
 
+from ..core import AdminError
 from .base import SAFE_ID, Route, Vendor, parse_basic
 
 INVALID_ID = "Invalid campaign ID provided or no campaign found with given ID"
@@ -59,6 +60,20 @@ class VoltMX(Vendor):
     name = "voltmx"
     prefixes = ("/api/v1/campaigns", LOGIN_PATH)
     content_type = "application/json;charset=UTF-8"
+    settings = {
+        # Volt MX cloud takes no Basic auth: false refuses it with 401, like the cloud.
+        "voltmx_basic_auth": True,
+        # Campaign calls each claims token from the login is good for before it answers 401 (expired); null: no limit.
+        "voltmx_token_max_uses": None,
+    }
+    secret_headers = ("x-voltmx-authorization",)
+
+    def setting_value(self, name, value, current):
+        if name != "voltmx_token_max_uses":
+            return super().setting_value(name, value, current)
+        if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < 1):
+            raise AdminError("voltmx_token_max_uses must be an integer >= 1 or null (no limit)")
+        return value
 
     def route(self, request):
         if request.path.startswith(LOGIN_PATH):

@@ -20,6 +20,7 @@ match the campaign answer 400 (the texts of those messages are the simulator's o
 
 import hmac
 
+from ..core import AdminError
 from .base import REASONS, SAFE_ID, Route, Vendor
 
 NO_TOKEN = "PLEASE ENTER THE WOLKVOX-TOKEN"
@@ -44,6 +45,20 @@ class Wolkvox(Vendor):
     name = "wolkvox"
     prefixes = ("/api/v2",)
     id_key = "campaign_id"
+    settings = {
+        "wolkvox_success_http_status": 200,
+        "wolkvox_max_in_flight": 2,
+    }
+    secret_headers = ("wolkvox-token",)
+
+    def setting_value(self, name, value, current):
+        if name == "wolkvox_success_http_status":
+            if value not in (200, 202) or isinstance(value, bool):
+                raise AdminError("wolkvox_success_http_status must be 200 or 202")
+            return value
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            raise AdminError("wolkvox_max_in_flight must be an integer >= 1")
+        return value
 
     def route(self, request):
         parts = self.segments(request.path)

@@ -22,6 +22,7 @@ import pytest
 from ansible_collections.campaignops.campaigns.plugins.module_utils import _limits
 from ansible_collections.campaignops.campaigns.plugins.module_utils._limits import AccountLimiter, account_key
 from ansible_collections.campaignops.campaigns.plugins.module_utils._registry import PROVIDERS
+from ansible_collections.campaignops.campaigns.tests.vendors import NAMES, VENDORS
 
 
 def send_times(limiter, clock, count):
@@ -96,39 +97,33 @@ def test_account_files_do_not_reveal_credentials(tmp_path, clock):
             assert b'oc-s3cret' not in handle.read()
 
 
-OPTIONS = {
-    'voltmx': dict(api_url='https://voltmx.example.com', token='vm'),
-    'isales': dict(api_url='https://isales.example.com', access_key='AK', secret_key='SK'),
-    'ocamba': dict(api_url=None, token='oc'),
-    'wolkvox': dict(api_url=None, server='0032', token='wv'),
-    '8x8': dict(api_url=None, platform='na12', username='tenant', data_token='d'),
-}
+def options(provider, **extra):
+    return dict(VENDORS[provider].CLIENT_OPTIONS, **extra)
 
 
-@pytest.mark.parametrize('provider, in_flight, windows', [
-    ('voltmx', None, None), ('isales', None, None), ('8x8', None, None),
-    ('ocamba', None, 2), ('wolkvox', 1, 0),
-])
-def test_which_providers_are_limited(monkeypatch, tmp_path, provider, in_flight, windows):
+@pytest.mark.parametrize('provider', NAMES)
+def test_which_providers_are_limited(monkeypatch, tmp_path, provider):
     monkeypatch.setattr('ansible_collections.campaignops.campaigns.plugins.module_utils._limits.limits_directory', lambda: str(tmp_path))
-    made = PROVIDERS[provider].limiter(dict(OPTIONS[provider]))
-    if windows is None:
+    made = PROVIDERS[provider].limiter(options(provider))
+    expected = VENDORS[provider].LIMITER
+    if expected is None:
         assert made is None
     else:
+        in_flight, windows = expected
         assert made.max_in_flight == in_flight
         assert len(made.windows) == windows
 
 
 def test_wolkvox_concurrency_option_raises_the_in_flight_limit(monkeypatch, tmp_path):
     monkeypatch.setattr('ansible_collections.campaignops.campaigns.plugins.module_utils._limits.limits_directory', lambda: str(tmp_path))
-    assert PROVIDERS['wolkvox'].limiter(dict(OPTIONS['wolkvox'], concurrency=2)).max_in_flight == 2
+    assert PROVIDERS['wolkvox'].limiter(options('wolkvox', concurrency=2)).max_in_flight == 2
 
 
 def test_different_tokens_are_different_accounts(monkeypatch, tmp_path):
     monkeypatch.setattr('ansible_collections.campaignops.campaigns.plugins.module_utils._limits.limits_directory', lambda: str(tmp_path))
-    one = PROVIDERS['ocamba'].limiter(dict(OPTIONS['ocamba'], token='a-token'))
-    two = PROVIDERS['ocamba'].limiter(dict(OPTIONS['ocamba'], token='b-token'))
-    same = PROVIDERS['ocamba'].limiter(dict(OPTIONS['ocamba'], token='a-token'))
+    one = PROVIDERS['ocamba'].limiter(options('ocamba', token='a-token'))
+    two = PROVIDERS['ocamba'].limiter(options('ocamba', token='b-token'))
+    same = PROVIDERS['ocamba'].limiter(options('ocamba', token='a-token'))
     assert one.key != two.key
     assert one.key == same.key
 

@@ -14,16 +14,19 @@ import pytest
 from ansible_collections.campaignops.campaigns.plugins.module_utils._errors import ValidationError
 from ansible_collections.campaignops.campaigns.plugins.module_utils._options import (
     CONNECTION_ARGUMENT_SPEC,
+    ENV_BOUND_OPTIONS,
+    PROVIDER_SPECIFIC_OPTIONS,
     STATE_OPTION_SPEC,
     resolve_connection,
     secret_values,
     validate_api_url,
     validate_campaign_id,
-    validate_platform,
-    validate_server,
     validate_vdn_id,
 )
+from ansible_collections.campaignops.campaigns.plugins.module_utils._providers.eightbyeight import validate_platform
+from ansible_collections.campaignops.campaigns.plugins.module_utils._providers.wolkvox import validate_server
 from ansible_collections.campaignops.campaigns.plugins.module_utils._registry import PROVIDERS
+from ansible_collections.campaignops.campaigns.tests.vendors import NAMES, VENDORS
 
 
 def params(provider, **values):
@@ -49,26 +52,8 @@ def test_ca_path_from_the_providers_environment_variable(tmp_path):
         resolve('ocamba', environ={'OCAMBA_CA_PATH': '/nowhere'})
 
 
-ENV_BINDINGS = [
-    ('ocamba', 'token', 'OCAMBA_TOKEN', 'oc-token'),
-    ('ocamba', 'api_url', 'OCAMBA_API_URL', 'http://127.0.0.1:8080'),
-    ('wolkvox', 'token', 'WOLKVOX_TOKEN', 'wv-token'),
-    ('wolkvox', 'server', 'WOLKVOX_SERVER', '0032'),
-    ('wolkvox', 'api_url', 'WOLKVOX_API_URL', 'http://127.0.0.1:8080'),
-    ('8x8', 'username', 'EIGHTBYEIGHT_USERNAME', 'tenant'),
-    ('8x8', 'data_token', 'EIGHTBYEIGHT_DATA_TOKEN', 'data-secret'),
-    ('8x8', 'action_token', 'EIGHTBYEIGHT_ACTION_TOKEN', 'action-secret'),
-    ('8x8', 'platform', 'EIGHTBYEIGHT_PLATFORM', 'na12'),
-    ('8x8', 'api_url', 'EIGHTBYEIGHT_API_URL', 'http://127.0.0.1:8080'),
-    ('voltmx', 'api_url', 'VOLTMX_API_URL', 'https://voltmx.example.com:8443'),
-    ('voltmx', 'username', 'VOLTMX_USERNAME', 'admin'),
-    ('voltmx', 'password', 'VOLTMX_PASSWORD', 'vm-password'),
-    ('voltmx', 'token', 'VOLTMX_TOKEN', 'vm-claims'),
-    ('isales', 'api_url', 'ISALES_API_URL', 'https://isales.example.com:28090'),
-    ('isales', 'access_key', 'ISALES_ACCESS_KEY', 'AK1'),
-    ('isales', 'secret_key', 'ISALES_SECRET_KEY', 'SK1'),
-    ('isales', 'token', 'ISALES_TOKEN', 'ready-authorization'),
-]
+# (provider, option, environment variable, value), from each vendor's test data.
+ENV_BINDINGS = [(name,) + binding for name in NAMES for binding in VENDORS[name].ENV_BINDINGS]
 
 
 @pytest.mark.parametrize('provider, option, variable, value', ENV_BINDINGS)
@@ -93,11 +78,11 @@ def test_task_value_wins_over_environment(provider, option, variable, value):
     assert resolve(provider, environ={variable: value}, **{option: task_value})[option] == task_value
 
 
-def test_variables_of_another_provider_are_ignored():
-    environ = {'OCAMBA_TOKEN': 'oc', 'VOLTMX_TOKEN': 'vm', 'ISALES_TOKEN': 'is', 'VOLTMX_API_URL': 'https://vm.example.com'}
-    options = resolve('wolkvox', environ=environ)
-    assert options['token'] is None
-    assert options['api_url'] is None
+@pytest.mark.parametrize('provider', NAMES)
+def test_variables_of_another_provider_are_ignored(provider):
+    environ = dict((variable, value) for name in NAMES if name != provider for _option, variable, value in VENDORS[name].ENV_BINDINGS)
+    options = resolve(provider, environ=environ)
+    assert [name for name in ENV_BOUND_OPTIONS if options[name] is not None] == []
 
 
 def test_empty_environment_variable_counts_as_unset():
@@ -112,19 +97,15 @@ def test_environment_secrets_are_reported_for_masking():
 
 # ----- options of another provider ------------------------------------------------------
 
-@pytest.mark.parametrize('provider, option, value', [
-    ('ocamba', 'vdn_id', 12),
-    ('ocamba', 'platform', 'na12'),
-    ('wolkvox', 'reason', 'why'),
-    ('8x8', 'token', 'x'),
-    ('8x8', 'server', '0032'),
-    ('voltmx', 'action_token', 'x'),
-    ('isales', 'campaign_type', 'preview'),
-    ('isales', 'username', 'u'),
-])
-def test_option_of_another_provider_fails_naming_it(provider, option, value):
+# (provider, option) for every option that only other providers take.
+FOREIGN_OPTIONS = [(name, option) for name, provider_cls in PROVIDERS.items()
+                   for option in PROVIDER_SPECIFIC_OPTIONS if option not in provider_cls.own_options]
+
+
+@pytest.mark.parametrize('provider, option', FOREIGN_OPTIONS)
+def test_option_of_another_provider_fails_naming_it(provider, option):
     with pytest.raises(ValidationError) as caught:
-        resolve(provider, **{option: value})
+        resolve(provider, **{option: 12 if option == 'vdn_id' else 'x'})
     assert 'option {0} cannot be used with provider={1}'.format(option, provider) in caught.value.message
 
 
@@ -142,17 +123,7 @@ def test_foreign_option_is_refused_even_when_the_environment_would_not_set_it():
 # ----- credentials and endpoints ---------------------------------------------------------
 
 @pytest.mark.parametrize('provider, values, expected', [
-    ('ocamba', {}, 'provider=ocamba needs credentials: set token (OCAMBA_TOKEN)'),
-    ('wolkvox', dict(server='0032'), 'provider=wolkvox needs credentials: set token (WOLKVOX_TOKEN)'),
-    ('8x8', dict(platform='na12'),
-     'provider=8x8 needs credentials: set username (EIGHTBYEIGHT_USERNAME) and data_token (EIGHTBYEIGHT_DATA_TOKEN)'),
-    ('8x8', dict(platform='na12', username='tenant'),
-     'provider=8x8 needs credentials: set username (EIGHTBYEIGHT_USERNAME) and data_token (EIGHTBYEIGHT_DATA_TOKEN)'),
-    ('voltmx', dict(api_url='https://vm.example.com', username='admin'),
-     'provider=voltmx needs credentials: set token (VOLTMX_TOKEN) or username (VOLTMX_USERNAME) and password (VOLTMX_PASSWORD)'),
-    ('isales', dict(api_url='https://is.example.com', access_key='AK'),
-     'provider=isales needs credentials: set access_key (ISALES_ACCESS_KEY) and secret_key (ISALES_SECRET_KEY) or token (ISALES_TOKEN)'),
-])
+    (name, values, expected) for name in NAMES for values, expected in VENDORS[name].MISSING_CREDENTIALS])
 def test_missing_credentials_name_the_option_and_the_environment_variable(provider, values, expected):
     options = resolve(provider, **values)
     with pytest.raises(ValidationError) as caught:
@@ -176,11 +147,7 @@ def test_credentials_from_environment_satisfy_validation():
 
 
 @pytest.mark.parametrize('provider, values, expected', [
-    ('voltmx', dict(token='t'), 'needs api_url (VOLTMX_API_URL)'),
-    ('isales', dict(token='t'), 'needs api_url (ISALES_API_URL)'),
-    ('wolkvox', dict(token='t'), 'needs server (WOLKVOX_SERVER)'),
-    ('8x8', dict(username='u', data_token='d'), 'needs platform (EIGHTBYEIGHT_PLATFORM)'),
-])
+    (name,) + VENDORS[name].MISSING_ENDPOINT for name in NAMES if VENDORS[name].MISSING_ENDPOINT is not None])
 def test_missing_endpoint_names_the_option_and_the_environment_variable(provider, values, expected):
     with pytest.raises(ValidationError) as caught:
         PROVIDERS[provider].validate(resolve(provider, **values), needs_write=False)
@@ -221,21 +188,24 @@ def test_well_formed_campaign_id_is_accepted(value):
     assert validate_campaign_id(value) == value
 
 
-@pytest.mark.parametrize('provider', ['8x8', 'isales'])
+NUMERIC_IDS = [name for name in NAMES if VENDORS[name].NUMERIC_CAMPAIGN_IDS]
+
+
+@pytest.mark.parametrize('provider', NUMERIC_IDS)
 @pytest.mark.parametrize('value', ['abc', '12a', '1.5', '1-2'])
-def test_8x8_and_isales_ids_must_be_digits(provider, value):
+def test_numeric_ids_must_be_digits(provider, value):
     with pytest.raises(ValidationError, match='it must be a number'):
         PROVIDERS[provider].validate_item(dict(campaign_id=value, vdn_id=1))
 
 
-@pytest.mark.parametrize('provider', ['8x8', 'isales'])
-def test_8x8_and_isales_digit_ids_are_accepted(provider):
+@pytest.mark.parametrize('provider', NUMERIC_IDS)
+def test_numeric_ids_of_digits_are_accepted(provider):
     item = dict(campaign_id='6561', vdn_id=1)
     PROVIDERS[provider].validate_item(item)
     assert item['campaign_id'] == '6561'
 
 
-@pytest.mark.parametrize('provider', ['voltmx', 'ocamba', 'wolkvox'])
+@pytest.mark.parametrize('provider', [name for name in NAMES if name not in NUMERIC_IDS])
 def test_other_providers_accept_non_numeric_ids(provider):
     PROVIDERS[provider].validate_item(dict(campaign_id='camp-7'))
 
@@ -289,8 +259,9 @@ def test_platform_is_validated_even_when_api_url_is_given():
     ('https://api.example.com/?debug=1', 'must not have a query or fragment'),
     ('https://api.example.com?', 'must not have a query or fragment'),
     ('https://api.example.com/#top', 'must not have a query or fragment'),
-    ('https://api.example.com/../admin', 'may not contain'),
-    ('https://api.example.com/a%2Fb', 'may not contain'),
+    ('https://api.example.com/../admin', 'no path'),
+    ('https://api.example.com/a%2Fb', 'no path'),
+    ('https://voltmx.example.com:8443/prefix/', 'no path'),
     ('https://api.example.com/a b', 'printable ASCII characters only'),
     ('https://api.example.com/\n', 'printable ASCII characters only'),
     ('https://api.example.com\u202e/x', 'printable ASCII characters only'),
@@ -320,6 +291,32 @@ def test_api_url_with_credentials_is_rejected_without_echoing_the_password(value
     assert 'api_url' in caught.value.message
 
 
+@pytest.mark.parametrize('value', [
+    'http://admin:2024/Spring@host.example.com:8080',
+    'http://admin:2024/Spring@host.example.com',
+    'https://admin:Sp ring@host.example.com',
+    'http://admin:20x4/Spring@host.example.com',
+])
+def test_a_password_in_api_url_is_refused_and_never_shown(value):
+    # The first parses as host "admin", port 2024 and a path: what the user meant as a password
+    # must appear nowhere, not even in the message that refuses it.
+    with pytest.raises(ValidationError) as caught:
+        validate_api_url(value)
+    assert 'api_url' in caught.value.message
+    for part in ('2024', 'Spring', 'Sp ring', '20x4'):
+        assert part not in caught.value.message
+
+
+@pytest.mark.parametrize('option', ['token', 'data_token', 'action_token', 'access_key'])
+@pytest.mark.parametrize('value', ['tok\u20acen', 'tok en', 'caf\xe9'])
+def test_a_token_http_cannot_carry_is_refused_naming_the_option_only(option, value):
+    provider = next(name for name, cls in PROVIDERS.items() if option in cls.own_options)
+    with pytest.raises(ValidationError) as caught:
+        resolve(provider, **{option: value})
+    assert caught.value.message.startswith(option + ' contains characters that an HTTP header cannot carry')
+    assert value not in caught.value.message and 'position' not in caught.value.message
+
+
 def test_api_url_with_credentials_says_why():
     with pytest.raises(ValidationError, match='must not carry credentials'):
         validate_api_url('https://admin:hunter2@api.example.com')
@@ -328,7 +325,6 @@ def test_api_url_with_credentials_says_why():
 @pytest.mark.parametrize('value, expected', [
     ('http://127.0.0.1:8080', 'http://127.0.0.1:8080'),
     ('https://api.example.com/', 'https://api.example.com'),
-    ('https://voltmx.example.com:8443/prefix/', 'https://voltmx.example.com:8443/prefix'),
     ('http://[::1]:8080', 'http://[::1]:8080'),
 ])
 def test_good_api_url_is_accepted(value, expected):
@@ -366,10 +362,13 @@ def test_timeout_out_of_range_is_rejected(timeout):
         resolve('ocamba', timeout=timeout)
 
 
-@pytest.mark.parametrize('provider, concurrency, accepted', [
-    ('wolkvox', None, 1), ('wolkvox', 2, 2), ('wolkvox', 3, None), ('ocamba', None, 8), ('ocamba', 32, 32), ('ocamba', 33, None),
-    ('8x8', 0, None), ('8x8', -1, None),
-])
+def concurrency_cases(name):
+    """(provider, concurrency asked, concurrency granted or None for refused) at the edges of its range."""
+    default, maximum = VENDORS[name].CONCURRENCY
+    return [(name, None, default), (name, maximum, maximum), (name, maximum + 1, None), (name, 0, None), (name, -1, None)]
+
+
+@pytest.mark.parametrize('provider, concurrency, accepted', [case for name in NAMES for case in concurrency_cases(name)])
 def test_concurrency_range_per_provider(provider, concurrency, accepted):
     options = dict(concurrency=concurrency)
     if accepted is None:

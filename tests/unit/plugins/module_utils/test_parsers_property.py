@@ -32,6 +32,7 @@ from ansible_collections.campaignops.campaigns.plugins.module_utils._errors impo
 from ansible_collections.campaignops.campaigns.plugins.module_utils._http import HttpClient, RetryPolicy
 from ansible_collections.campaignops.campaigns.plugins.module_utils._provider import Campaign
 from ansible_collections.campaignops.campaigns.plugins.module_utils._registry import PROVIDERS
+from ansible_collections.campaignops.campaigns.tests.vendors import NAMES, VENDORS
 
 BASE = 'https://vendor.example.com'
 STATUSES = (200, 201, 202, 204, 400, 401, 403, 404, 405, 429, 500, 502, 503)
@@ -41,13 +42,6 @@ METHODS = ('GET', 'POST', 'PUT', 'PATCH', 'DELETE')
 # More requests than this for one call means the client does not stop on its own.
 MAX_REQUESTS = 40
 
-OPTIONS = {
-    'voltmx': dict(api_url=BASE, username='user', password='pass-word', token=None),
-    'isales': dict(api_url=BASE, access_key='ak', secret_key='sk-secret', token=None, vdn_id=1),
-    'ocamba': dict(api_url=BASE, token='bearer-token'),
-    'wolkvox': dict(api_url=BASE, server=None, token='wolkvox-token'),
-    '8x8': dict(api_url=BASE, platform=None, username='tenant', data_token='data-token', action_token='action-token'),
-}
 # A campaign every write can be attempted on: dynamic, enabled, with a campaign type.
 RAW = {'type_campaign': 'preview', 'dynamic-campaign': 'Y', 'enabled': 'Y', 'status': 'Running'}
 
@@ -79,30 +73,10 @@ def _encode(value):
     return json.dumps(value).encode('utf-8')
 
 
-# The documented answers, as the simulator and the vendor guides show them: mutated versions of
-# these reach the parsers' success paths, which random JSON almost never does.
-TEMPLATES = {
-    ('voltmx', 'read'): [{'id': '123', 'name': 'c', 'status': 'Running'}, {'campaign': {'id': '123', 'status': 'Paused'}}],
-    ('voltmx', 'list'): [{'total': 2, 'campaigns': [{'id': '1', 'status': 'Running'}, {'id': '2', 'status': 'Draft'}]}],
-    ('voltmx', 'apply'): [{'id': '123', 'message': 'Campaign execution paused successfully. '}, {'message': 'Invalid request format'}],
-    # iSales: Huawei's pages "Querying Details About an Outbound Campaign" (returnObject) and
-    # "Querying All Outbound Campaigns" (data, totalSize, curPage, rowsPerPage).
-    ('isales', 'read'): [{'resultCode': '0200000', 'resultDesc': '', 'returnObject': {'name': 'c', 'status': 2, 'strBeginTime': ''}},
-                         {'resultCode': '0200000', 'returnObject': {'status': 1}}],
-    ('isales', 'list'): [{'resultCode': '0200000', 'totalSize': 2, 'curPage': 1, 'rowsPerPage': 100,
-                          'data': [{'id': 1, 'name': 'c', 'status': 2}, {'id': 2, 'status': 4}]}],
-    ('isales', 'apply'): [{'resultCode': '0200000', 'resultDesc': ''}, {'resultCode': '0200011', 'resultDesc': 'cannot be suspended'}],
-    ('ocamba', 'read'): [{'total': 1, 'items': [{'id': '123', 'name': 'c', 'status': 'running'}]}],
-    ('ocamba', 'list'): [{'total': 2, 'items': [{'id': '1', 'status': 'paused'}, {'id': '2', 'status': 'canceled'}]}],
-    ('ocamba', 'apply'): [{'code': 400, 'title': 'Bad request.', 'message': 'no', 'trace_id': 'abc'}],
-    ('wolkvox', 'read'): [{'code': 200, 'error': None, 'msg': 'Successful query',
-                           'data': [{'campaign_id': '123', 'campaign_name': 'c', 'type_campaign': 'preview', 'status': 'Started'}]}],
-    ('wolkvox', 'apply'): [{'code': 202, 'error': None, 'msg': 'The 123 campaign_id has been started successfully'},
-                           {'code': 403, 'error': 'EXCEEDS THE LIMIT OF SIMULTANEOUS REQUESTS PER TOKEN (2)', 'data': None}],
-    ('8x8', 'read'): [{'campaign': {'campaign-id': 123, 'campaign-name': 'c', 'status': 3, 'enabled': 'Y', 'dynamic-campaign': 'Y'}}],
-    ('8x8', 'apply'): [{'message': 'Campaign status changed.'}, {'message': 'Invalid state transition'}],
-}
-TEMPLATES[('wolkvox', 'list')] = TEMPLATES[('wolkvox', 'read')]
+# The documented answers, as the simulator and the vendor guides show them (each vendor's
+# ``DOCUMENTED_ANSWERS``): mutated versions of these reach the parsers' success paths, which
+# random JSON almost never does.
+TEMPLATES = dict(((name, operation), answers) for name in NAMES for operation, answers in VENDORS[name].DOCUMENTED_ANSWERS.items())
 
 
 @st.composite
@@ -159,10 +133,10 @@ class Vendor:
 
 
 def provider_client(name):
-    """The provider as ``_engine._client`` builds it, minus the machine-wide limiter, with no
+    """The provider as ``_runner.make_client`` builds it, minus the machine-wide limiter, with no
     retries so that no drawn status makes anything sleep."""
     cls = PROVIDERS[name]
-    options = dict(OPTIONS[name], validate_certs=True, ca_path=None, timeout=5.0, retries=0, concurrency=None)
+    options = dict(VENDORS[name].CLIENT_OPTIONS, api_url=BASE, validate_certs=True, ca_path=None, timeout=5.0, retries=0, concurrency=None)
     http = HttpClient(timeout=5.0, retry=RetryPolicy(retries=0, sleep=lambda seconds: None), throttled=cls.is_throttled)
     return cls(http, options)
 
@@ -241,15 +215,8 @@ def test_apply_returns_nothing_or_raises_campaign_errors(name, data, status, hea
 
 # ----- bugs found by these properties, pinned down deterministically ----------------------------
 
-INFINITY_BODIES = [
-    # name, operation, body
-    ('isales', 'read', b'{"resultCode": "0200000", "returnObject": {"status": Infinity}}'),
-    ('8x8', 'read', b'{"campaign": {"campaign-id": 123, "status": 1e999}}'),
-    ('wolkvox', 'read', b'{"code": Infinity, "data": []}'),
-    ('voltmx', 'list', b'{"total": Infinity, "campaigns": [{"id": "1", "status": "Running"}]}'),
-    ('ocamba', 'list', b'{"total": 1e999, "items": [{"id": "1", "status": "running"}]}'),
-    ('isales', 'list', b'{"resultCode": "0200000", "totalSize": Infinity, "data": [{"id": 1, "status": 2}]}'),
-]
+# name, operation, body
+INFINITY_BODIES = [(name, operation, body) for name in NAMES for operation, body in VENDORS[name].NON_FINITE_ANSWERS]
 
 
 @pytest.mark.parametrize('name,operation,body', INFINITY_BODIES, ids=['{0}-{1}'.format(name, operation) for name, operation, _b in INFINITY_BODIES])

@@ -5,7 +5,8 @@
 
 """The planner against the vendors' state machines as vendor-apis.md documents them.
 
-The expected tables below are transcribed from the vendor documentation, not from the code,
+The expected tables (``DOCUMENTED_TRANSITIONS``, ``MULTI_STEP_PLANS``, ``SETTABLE_STATES`` in
+``tests/vendors/<vendor>.py``) are transcribed from the vendor documentation, not from the code,
 so a wrong edge in a provider's table fails here."""
 
 from __future__ import absolute_import, division, print_function
@@ -15,73 +16,24 @@ import pytest
 
 from hypothesis import given, strategies as st
 
-from ansible_collections.campaignops.campaigns.plugins.module_utils._engine import Converger
+from ansible_collections.campaignops.campaigns.plugins.module_utils._converger import Converger
 from ansible_collections.campaignops.campaigns.plugins.module_utils._errors import TransitionError
 from ansible_collections.campaignops.campaigns.plugins.module_utils._provider import Campaign
 from ansible_collections.campaignops.campaigns.plugins.module_utils._registry import PROVIDERS
 from ansible_collections.campaignops.campaigns.plugins.module_utils._states import ALL_STATES, SETTABLE_STATES, plan_path
+from ansible_collections.campaignops.campaigns.tests.vendors import NAMES, VENDORS
 
-# (current, target) -> the vendor's verb, per vendor-apis.md.
-VENDOR_EDGES = {
-    'voltmx': {
-        ('scheduled', 'running'): 'start',
-        ('scheduled', 'stopped'): 'terminate',  # inferred in vendor-apis.md
-        ('running', 'paused'): 'pause',
-        ('running', 'stopped'): 'terminate',
-        ('paused', 'running'): 'resume',
-        ('paused', 'stopped'): 'terminate',
-    },
-    'isales': {
-        ('running', 'paused'): 'pause',
-        ('paused', 'running'): 'resume',
-    },
-    'ocamba': {
-        ('running', 'paused'): 'pause',
-        ('scheduled', 'paused'): 'pause',
-        ('paused', 'running'): 'resume',
-        ('running', 'stopped'): 'cancel',
-        ('scheduled', 'stopped'): 'cancel',
-        ('paused', 'stopped'): 'cancel',
-    },
-    'wolkvox': {
-        ('running', 'paused'): 'stop',
-        ('paused', 'running'): 'start',
-    },
-    '8x8': {
-        ('new', 'running'): 'run',
-        ('running', 'paused'): 'pause',
-        ('paused', 'running'): 'run',
-        ('paused', 'purged'): 'purge',
-        ('purged', 'running'): 'run',
-        ('running', 'stopped'): 'stop',
-        ('paused', 'stopped'): 'stop',
-        ('purged', 'stopped'): 'stop',
-        # Scheduled (2) is treated like the Running node (inferred in vendor-apis.md).
-        ('scheduled', 'paused'): 'pause',
-        ('scheduled', 'stopped'): 'stop',
-    },
-}
+# Provider -> {(current, target): the vendor's verb}, per vendor-apis.md.
+VENDOR_EDGES = dict((name, VENDORS[name].DOCUMENTED_TRANSITIONS) for name in NAMES)
 
 # Every reachable (provider, current, desired) that needs more than one call. Running is only
 # ever the last state of a path. A scheduled campaign is only moved to running with start_now.
-MULTI_STEP = {
-    ('8x8', 'running', 'purged'): [('pause', 'paused'), ('purge', 'purged')],
-    ('8x8', 'scheduled', 'purged'): [('pause', 'paused'), ('purge', 'purged')],
-    ('8x8', 'scheduled', 'running'): [('pause', 'paused'), ('run', 'running')],
-    ('ocamba', 'scheduled', 'running'): [('pause', 'paused'), ('resume', 'running')],
-}
-
-CLIENT_OPTIONS = {
-    'voltmx': dict(api_url='https://voltmx.example.com'),
-    'isales': dict(api_url='https://isales.example.com'),
-    'ocamba': dict(),
-    'wolkvox': dict(server='0032'),
-    '8x8': dict(platform='na12'),
-}
+MULTI_STEP = dict(((name, current, desired), plan)
+                  for name in NAMES for (current, desired), plan in VENDORS[name].MULTI_STEP_PLANS.items())
 
 
 def client(provider):
-    return PROVIDERS[provider](None, dict(CLIENT_OPTIONS[provider]))
+    return PROVIDERS[provider](None, dict(VENDORS[provider].CLIENT_OPTIONS))
 
 
 def edges(provider):
@@ -217,15 +169,9 @@ def test_stopped_is_final(provider):
                 plan_path(PROVIDERS[provider].transitions, 'stopped', desired)
 
 
-@pytest.mark.parametrize('provider, settable', [
-    ('voltmx', ['paused', 'running', 'stopped']),
-    ('isales', ['paused', 'running']),
-    ('ocamba', ['paused', 'running', 'stopped']),
-    ('wolkvox', ['paused', 'running']),
-    ('8x8', ['paused', 'purged', 'running', 'stopped']),
-])
-def test_settable_states(provider, settable):
-    assert PROVIDERS[provider].settable_states() == settable
+@pytest.mark.parametrize('provider', NAMES)
+def test_settable_states(provider):
+    assert PROVIDERS[provider].settable_states() == VENDORS[provider].SETTABLE_STATES
 
 
 # ----- properties ------------------------------------------------------------------------

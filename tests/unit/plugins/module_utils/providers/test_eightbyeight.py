@@ -11,7 +11,7 @@ __metaclass__ = type
 import pytest
 import responses
 
-from ansible_collections.campaignops.campaigns.plugins.module_utils._engine import Converger
+from ansible_collections.campaignops.campaigns.plugins.module_utils._converger import Converger
 from ansible_collections.campaignops.campaigns.plugins.module_utils._errors import (
     NotFoundError,
     PreconditionError,
@@ -20,23 +20,16 @@ from ansible_collections.campaignops.campaigns.plugins.module_utils._errors impo
     WrongStateError,
 )
 from ansible_collections.campaignops.campaigns.plugins.module_utils._providers.eightbyeight import EightByEight
+from ansible_collections.campaignops.campaigns.tests.vendors import eightbyeight as vendor
 
-HOST = 'https://vcc-na12.8x8.com'
-READ = HOST + '/api/stats/campaigns/6561.json'
-WRITE = HOST + '/api/tstats/campaigns/6561'
-
-
-def record(status=3, **extra):
-    campaign = {'campaign-name': 'My Callbacks', 'campaign-id': 6561, 'enabled': 'Y', 'status': status, 'dynamic-campaign': 'Y',
-                'queue-id': 598}
-    campaign.update(extra)
-    return {'campaign': campaign}
+READ = vendor.read_url()
+WRITE = vendor.write_url()
+CHANGED = vendor.STATUS_CHANGED
+METHOD_NOT_ALLOWED = vendor.message_body('Method Not Allowed')
 
 
 def options(**extra):
-    result = dict(api_url=None, platform='na12', username='tenant', data_token='data-secret', action_token='action-secret')
-    result.update(extra)
-    return result
+    return dict(vendor.CLIENT_OPTIONS, **extra)
 
 
 @pytest.fixture
@@ -51,7 +44,7 @@ def client(http):
 
 
 def test_read_uses_stats_json_with_the_data_token(client, rsps, sent, basic_auth):
-    rsps.add(responses.GET, READ, json=record(3))
+    rsps.add(responses.GET, READ, json=vendor.read_answer(3))
     campaign = client.read(dict(campaign_id='6561'))
     assert (campaign.id, campaign.name, campaign.state, campaign.native_status) == ('6561', 'My Callbacks', 'running', 3)
     assert sent() == [('GET', READ)]
@@ -63,14 +56,14 @@ def test_read_uses_stats_json_with_the_data_token(client, rsps, sent, basic_auth
     (8, 'paused'), (9, 'paused'), (10, 'purged'), (11, 'purged'), ('8', 'paused'), (12, 'unknown'), ('x', 'unknown'),
 ])
 def test_status_codes(client, rsps, status, state):
-    rsps.add(responses.GET, READ, json=record(status))
+    rsps.add(responses.GET, READ, json=vendor.read_answer(status))
     assert client.read(dict(campaign_id='6561')).state == state
 
 
 @pytest.mark.parametrize('action, status', [('run', 'RUNNING'), ('pause', 'PAUSED'), ('purge', 'PURGED'), ('stop', 'STOPPED')])
 def test_write_uses_tstats_with_the_action_token(client, rsps, sent, basic_auth, body_of, action, status):
-    rsps.add(responses.GET, READ, json=record(8))
-    rsps.add(responses.POST, WRITE, json={'message': 'Campaign status changed.'})
+    rsps.add(responses.GET, READ, json=vendor.read_answer(8))
+    rsps.add(responses.POST, WRITE, json=CHANGED)
     campaign = client.read(dict(campaign_id='6561'))
     client.apply(campaign, action, dict(campaign_id='6561'))
     assert sent() == [('GET', READ), ('POST', WRITE)]
@@ -81,9 +74,9 @@ def test_write_uses_tstats_with_the_action_token(client, rsps, sent, basic_auth,
 
 
 def test_405_on_post_is_retried_once_as_patch(client, rsps, sent, basic_auth, body_of):
-    rsps.add(responses.GET, READ, json=record(3))
-    rsps.add(responses.POST, WRITE, status=405, json={'message': 'Method Not Allowed'})
-    rsps.add(responses.PATCH, WRITE, json={'message': 'Campaign status changed.'})
+    rsps.add(responses.GET, READ, json=vendor.read_answer(3))
+    rsps.add(responses.POST, WRITE, status=405, json=METHOD_NOT_ALLOWED)
+    rsps.add(responses.PATCH, WRITE, json=CHANGED)
     client.apply(client.read(dict(campaign_id='6561')), 'pause', dict(campaign_id='6561'))
     assert sent() == [('GET', READ), ('POST', WRITE), ('PATCH', WRITE)]
     assert body_of(rsps.calls[2]) == {'status': 'PAUSED'}
@@ -91,9 +84,9 @@ def test_405_on_post_is_retried_once_as_patch(client, rsps, sent, basic_auth, bo
 
 
 def test_405_on_patch_too_is_not_retried_again(client, rsps, sent):
-    rsps.add(responses.GET, READ, json=record(3))
-    rsps.add(responses.POST, WRITE, status=405, json={'message': 'Method Not Allowed'})
-    rsps.add(responses.PATCH, WRITE, status=405, json={'message': 'Method Not Allowed'})
+    rsps.add(responses.GET, READ, json=vendor.read_answer(3))
+    rsps.add(responses.POST, WRITE, status=405, json=METHOD_NOT_ALLOWED)
+    rsps.add(responses.PATCH, WRITE, status=405, json=METHOD_NOT_ALLOWED)
     with pytest.raises(VendorError, match='8x8 campaign 6561: pause: HTTP 405: Method Not Allowed'):
         client.apply(client.read(dict(campaign_id='6561')), 'pause', dict(campaign_id='6561'))
     assert sent() == [('GET', READ), ('POST', WRITE), ('PATCH', WRITE)]
@@ -105,7 +98,7 @@ def test_405_on_patch_too_is_not_retried_again(client, rsps, sent):
     ({'dynamic-campaign': None}, 'is not a dynamic campaign'),
 ])
 def test_non_dynamic_or_disabled_campaign_is_refused_before_any_write(client, rsps, sent, extra, problem):
-    rsps.add(responses.GET, READ, json=record(3, **extra))
+    rsps.add(responses.GET, READ, json=vendor.read_answer(3, **extra))
     with pytest.raises(PreconditionError) as caught:
         Converger(client).converge(dict(campaign_id='6561', state='paused'))
     assert '8x8 campaign 6561 ' + problem in caught.value.message
@@ -113,15 +106,16 @@ def test_non_dynamic_or_disabled_campaign_is_refused_before_any_write(client, rs
 
 
 def test_non_dynamic_campaign_already_in_state_is_fine(client, rsps, sent):
-    rsps.add(responses.GET, READ, json=record(8, **{'dynamic-campaign': 'N'}))
+    rsps.add(responses.GET, READ, json=vendor.read_answer(8, **{'dynamic-campaign': 'N'}))
     assert Converger(client).converge(dict(campaign_id='6561', state='paused'))['changed'] is False
     assert sent() == [('GET', READ)]
 
 
 def test_bc2_maps_to_bell(http, rsps, sent):
-    rsps.add(responses.GET, 'https://odcc2.bell.ca/api/stats/campaigns/6561.json', json=record(3))
+    bell = vendor.read_url(host='https://odcc2.bell.ca')
+    rsps.add(responses.GET, bell, json=vendor.read_answer(3))
     EightByEight(http, options(platform='bc2')).read(dict(campaign_id='6561'))
-    assert sent() == [('GET', 'https://odcc2.bell.ca/api/stats/campaigns/6561.json')]
+    assert sent() == [('GET', bell)]
 
 
 @pytest.mark.parametrize('platform, host', [('eu3', 'https://vcc-eu3.8x8.com'), ('ap1', 'https://vcc-ap1.8x8.com'),
@@ -151,12 +145,12 @@ def test_bell_platform_other_than_bc2_needs_api_url():
     EightByEight.validate(options(platform='bc3', api_url='https://odcc3.bell.ca'), needs_write=True)
 
 
-@pytest.mark.parametrize('answer', [dict(body=''), dict(json={'message': 'Campaign status changed.'})])
+@pytest.mark.parametrize('answer', [dict(body=''), dict(json=CHANGED)])
 def test_status_write_answered_200_without_a_body_is_a_success(answer, http_for, rsps, sent):
     # 8x8's OpenAPI documents the 200 with no body; its guide shows a message. Both succeed with one write.
     client = EightByEight(http_for(EightByEight), options())
     client.http.retry.retries = 0
-    rsps.add(responses.GET, READ, json=record(3))
+    rsps.add(responses.GET, READ, json=vendor.read_answer(3))
     rsps.add(responses.POST, WRITE, status=200, **answer)
     result = Converger(client).converge(dict(campaign_id='6561', state='paused'))
     assert result['changed'] is True and result['actions'] == ['pause']
@@ -168,8 +162,8 @@ def test_api_url_replaces_the_platform_host(http):
 
 
 def test_invalid_state_transition_is_a_wrong_state_error(client, rsps):
-    rsps.add(responses.GET, READ, json=record(3))
-    rsps.add(responses.POST, WRITE, status=400, json={'message': 'Invalid state transition'})
+    rsps.add(responses.GET, READ, json=vendor.read_answer(3))
+    rsps.add(responses.POST, WRITE, status=400, json=vendor.message_body('Invalid state transition'))
     with pytest.raises(WrongStateError) as caught:
         client.apply(client.read(dict(campaign_id='6561')), 'purge', dict(campaign_id='6561'))
     assert caught.value.message == '8x8 campaign 6561: purge: HTTP 400: Invalid state transition'
@@ -177,28 +171,28 @@ def test_invalid_state_transition_is_a_wrong_state_error(client, rsps):
 
 @pytest.mark.parametrize('message', ['Not a dynamic campaign', 'The campaign is not enabled.'])
 def test_precondition_answers_on_write(client, rsps, message):
-    rsps.add(responses.GET, READ, json=record(3))
-    rsps.add(responses.POST, WRITE, status=400, json={'message': message})
+    rsps.add(responses.GET, READ, json=vendor.read_answer(3))
+    rsps.add(responses.POST, WRITE, status=400, json=vendor.message_body(message))
     with pytest.raises(PreconditionError, match=message):
         client.apply(client.read(dict(campaign_id='6561')), 'pause', dict(campaign_id='6561'))
 
 
 def test_500_on_write_hints_at_a_stopped_campaign(client, rsps):
-    rsps.add(responses.GET, READ, json=record(3))
-    rsps.add(responses.POST, WRITE, status=500, json={'message': 'Internal server error'})
+    rsps.add(responses.GET, READ, json=vendor.read_answer(3))
+    rsps.add(responses.POST, WRITE, status=500, json=vendor.message_body('Internal server error'))
     with pytest.raises(VendorError, match='HTTP 500: Internal server error \\(8x8 answers this when the campaign is stopped\\)'):
         client.apply(client.read(dict(campaign_id='6561')), 'stop', dict(campaign_id='6561'))
     assert len(rsps.calls) == 2
 
 
 def test_read_404_is_not_found(client, rsps):
-    rsps.add(responses.GET, READ, status=404, json={'message': 'Campaign not found'})
+    rsps.add(responses.GET, READ, status=404, json=vendor.message_body('Campaign not found'))
     with pytest.raises(NotFoundError, match='8x8 campaign 6561: HTTP 404'):
         client.read(dict(campaign_id='6561'))
 
 
 def test_read_without_campaign_is_a_vendor_error(client, rsps):
-    rsps.add(responses.GET, READ, json={'message': 'ok'})
+    rsps.add(responses.GET, READ, json=vendor.message_body('ok'))
     with pytest.raises(VendorError, match='the answer has no campaign "status"'):
         client.read(dict(campaign_id='6561'))
 

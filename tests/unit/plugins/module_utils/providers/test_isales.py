@@ -5,10 +5,7 @@
 
 """Huawei CC-iSales client: the AK/SK signer, resultCode judging, read, list, pause, resume.
 
-The answers below follow Huawei's CEC API reference: "Querying Details About an Outbound
-Campaign" (envelope + ``returnObject``), "Querying All Outbound Campaigns" (envelope + ``data``,
-``totalSize``, ``curPage``, ``rowsPerPage``), "Suspending an Outbound Campaign" and "Resuming an
-Outbound Campaign" (envelope only; ``0200011`` when the status does not allow the call)."""
+The answers (``tests/vendors/isales.py``) follow Huawei's CEC API reference."""
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
@@ -31,46 +28,18 @@ from ansible_collections.campaignops.campaigns.plugins.module_utils._errors impo
 from ansible_collections.campaignops.campaigns.plugins.module_utils._provider import Campaign
 from ansible_collections.campaignops.campaigns.plugins.module_utils._providers.isales import ISales, sign_request
 from ansible_collections.campaignops.campaigns.plugins.modules import campaign_state
+from ansible_collections.campaignops.campaigns.tests.vendors import isales as vendor
 
-HOST = 'isales.example.com:28090'
-BASE = 'https://' + HOST + '/rest/isales/v1/openapi/campaigns/12'
-ONE = BASE + '/1002003'
-CONTENT_TYPE = 'application/json; charset=UTF-8'
+HOST = vendor.HOST
+BASE = vendor.campaigns_url()
+ONE = vendor.campaign_url()
+CONTENT_TYPE = vendor.CONTENT_TYPE
 NOW = datetime.datetime(2024, 1, 2, 3, 4, 5, tzinfo=datetime.timezone.utc)
-OK = {'resultCode': '0200000', 'resultDesc': '', 'returnCode': '0200000', 'returnDesc': ''}
-LIST_QUERY = {'status': '0', 'deviceType': '0', 'rowsPerPage': '100'}
-
-
-def details(status, **fields):
-    """A read answer shaped as on "Querying Details About an Outbound Campaign": the campaign is
-    ``returnObject``. The page's field table does not list an id (its example shows one), so the
-    fixture leaves it out."""
-    record = dict(name='Renewals', description=None, status=status, strBeginTime='2025-01-01 00:00:00',
-                  strEndTime='2026-12-31 23:59:59', deviceType=2, callerNo='10086', maxAlertingTime=20)
-    record.update(fields)
-    return dict(OK, returnObject=record)
-
-
-def listing(rows, total, page, rows_per_page=100):
-    """A list answer shaped as on "Querying All Outbound Campaigns"."""
-    return dict(OK, curPage=page, totalSize=total, rowsPerPage=rows_per_page, data=rows, curSkillQueueCount=total, curIvrCount=0)
-
-
-def row(campaign_id, status=2, **fields):
-    """One row of ``data`` with the fields of the example on "Querying All Outbound Campaigns"."""
-    record = dict(id=campaign_id, name='c{0}'.format(campaign_id), status=status, strBeginTime='2018-11-30 16:00:47',
-                  strEndTime='2018-11-30 23:11:43', deviceType=2, callerNo='10080')
-    record.update(fields)
-    return record
-
-
-def list_url(page):
-    return BASE + '?status=0&deviceType=0&curPage={0}&rowsPerPage=100'.format(page)
 
 
 def page_matcher(page):
     """The exact query of one list request: all four mandatory parameters, nothing else."""
-    return matchers.query_param_matcher(dict(LIST_QUERY, curPage=str(page)))
+    return matchers.query_param_matcher(vendor.list_query(page))
 
 
 def hmac_hex(key, message):
@@ -129,12 +98,12 @@ def http(http_for):
 
 @pytest.fixture
 def client(http):
-    return ISales(http, dict(api_url='https://' + HOST, access_key='AKIDEXAMPLE', secret_key='SKEXAMPLE', token=None, vdn_id=12))
+    return ISales(http, dict(vendor.CLIENT_OPTIONS))
 
 
 @pytest.fixture
 def token_client(http):
-    return ISales(http, dict(api_url='https://' + HOST, access_key=None, secret_key=None, token='GW-SIGNED abc', vdn_id=12))
+    return ISales(http, dict(vendor.CLIENT_OPTIONS, access_key=None, secret_key=None, token='GW-SIGNED abc'))
 
 
 ITEM = dict(campaign_id='1002003', vdn_id=12)
@@ -154,7 +123,7 @@ def assert_signed(request):
 
 
 def test_read_takes_the_campaign_from_return_object_and_keeps_the_asked_id(client, rsps, sent):
-    answer = details(2)
+    answer = vendor.read_answer(2)
     rsps.add(responses.GET, ONE, json=answer)
     campaign = client.read(dict(ITEM))
     assert (campaign.id, campaign.name, campaign.state, campaign.native_status) == ('1002003', 'Renewals', 'running', 2)
@@ -164,15 +133,15 @@ def test_read_takes_the_campaign_from_return_object_and_keeps_the_asked_id(clien
 
 
 def test_read_keeps_the_asked_id_whatever_return_object_holds(client, rsps):
-    rsps.add(responses.GET, ONE, json=details(3, id=99, campaignId=98))
+    rsps.add(responses.GET, ONE, json=vendor.read_answer(3, id=99, campaignId=98))
     assert client.read(dict(ITEM)).id == '1002003'
 
 
 @pytest.mark.parametrize('answer', [
-    dict(OK, data={'campaignId': 1002003, 'status': 2}),    # the old, wrong assumption
-    dict(OK, campaignId='1002003', status=3),               # the record at the top level
-    dict(OK, returnObject=None),
-    dict(OK, returnObject=[{'status': 2}]),
+    dict(vendor.OK, data={'campaignId': 1002003, 'status': 2}),    # the old, wrong assumption
+    dict(vendor.OK, campaignId='1002003', status=3),               # the record at the top level
+    dict(vendor.OK, returnObject=None),
+    dict(vendor.OK, returnObject=[{'status': 2}]),
 ])
 def test_read_without_a_return_object_fails_clearly(client, rsps, answer):
     rsps.add(responses.GET, ONE, json=answer)
@@ -181,7 +150,7 @@ def test_read_without_a_return_object_fails_clearly(client, rsps, answer):
 
 
 def test_read_with_a_return_object_without_status_fails(client, rsps):
-    rsps.add(responses.GET, ONE, json=dict(OK, returnObject={'name': 'x'}))
+    rsps.add(responses.GET, ONE, json=dict(vendor.OK, returnObject={'name': 'x'}))
     with pytest.raises(VendorError, match='no campaign "status"'):
         client.read(dict(ITEM))
 
@@ -189,7 +158,7 @@ def test_read_with_a_return_object_without_status_fails(client, rsps):
 @pytest.mark.parametrize('status, state', [(2, 'running'), ('2', 'running'), (3, 'paused'), (4, 'completed'), (1, 'unknown'),
                                            (0, 'unknown'), (99, 'unknown'), ('x', 'unknown')])
 def test_status_codes(client, rsps, status, state):
-    rsps.add(responses.GET, ONE, json=details(status))
+    rsps.add(responses.GET, ONE, json=vendor.read_answer(status))
     assert client.read(dict(ITEM)).state == state
 
 
@@ -200,8 +169,8 @@ def test_documented_status_codes_are_described_by_name(client, status, text):
 
 def test_unknown_status_code_fails_clearly_without_any_write(run_module, rsps, sent):
     # Huawei's own list example shows a status 1, which its status table does not document.
-    rsps.add(responses.GET, ONE, json=details(1))
-    result = run_module(campaign_state.main, dict(provider='isales', api_url='https://' + HOST, access_key='AKIDEXAMPLE',
+    rsps.add(responses.GET, ONE, json=vendor.read_answer(1))
+    result = run_module(campaign_state.main, dict(provider='isales', api_url=vendor.API_URL, access_key='AKIDEXAMPLE',
                                                   secret_key='SKEXAMPLE', vdn_id=12, campaign_id='1002003', state='running'))
     assert result['failed'] is True
     assert not result.get('changed')
@@ -211,7 +180,7 @@ def test_unknown_status_code_fails_clearly_without_any_write(run_module, rsps, s
 
 
 def test_read_with_a_ready_authorization_token(token_client, rsps):
-    rsps.add(responses.GET, ONE, json=details(2))
+    rsps.add(responses.GET, ONE, json=vendor.read_answer(2))
     token_client.read(dict(ITEM))
     assert rsps.calls[0].request.headers['Authorization'] == 'GW-SIGNED abc'
 
@@ -228,7 +197,7 @@ def test_http_200_with_0200007_is_not_found(client, rsps):
     ('resume', 'The outbound campaign in the current status cannot be resumed.'),    # "Resuming an Outbound Campaign"
 ])
 def test_0200011_on_pause_and_resume_is_a_wrong_state_error(client, rsps, sent, action, desc):
-    rsps.add(responses.PUT, ONE + '/' + action, json={'resultCode': '0200011', 'resultDesc': desc, 'returnCode': '0200011', 'returnDesc': desc})
+    rsps.add(responses.PUT, ONE + '/' + action, json=vendor.envelope('0200011', desc))
     with pytest.raises(WrongStateError) as caught:
         client.apply(Campaign('1002003', 3, 'paused'), action, dict(ITEM))
     assert caught.value.message == 'isales campaign 1002003: {0}: refused in the current status (resultCode 0200011: {1})'.format(action, desc)
@@ -252,7 +221,7 @@ def test_0200011_on_a_read_is_a_plain_vendor_error(client, rsps):
 @pytest.mark.parametrize('code, desc', [('0200006', 'Database operation error.'), ('0200001', 'Parameter error: vdnId'),
                                         ('02000002', 'The parameter contains invalid characters.')])
 def test_other_codes_are_vendor_errors_naming_code_and_description(client, rsps, code, desc):
-    rsps.add(responses.GET, ONE, json={'resultCode': code, 'resultDesc': desc, 'returnCode': code, 'returnDesc': desc})
+    rsps.add(responses.GET, ONE, json=vendor.envelope(code, desc))
     with pytest.raises(VendorError) as caught:
         client.read(dict(ITEM))
     assert caught.type is VendorError
@@ -274,7 +243,7 @@ def test_http_401_is_an_authentication_error(client, rsps):
 @pytest.mark.parametrize('action', ['pause', 'resume'])
 def test_pause_and_resume(client, rsps, sent, action):
     # "Suspending an Outbound Campaign" / "Resuming an Outbound Campaign": PUT, no body, envelope only.
-    rsps.add(responses.PUT, ONE + '/' + action, json=OK)
+    rsps.add(responses.PUT, ONE + '/' + action, json=vendor.OK)
     client.apply(Campaign('1002003', 2, 'running'), action, dict(ITEM))
     assert sent() == [('PUT', ONE + '/' + action)]
     request = rsps.calls[0].request
@@ -283,22 +252,22 @@ def test_pause_and_resume(client, rsps, sent, action):
 
 
 def test_list_sends_the_four_mandatory_parameters(client, rsps, sent):
-    rsps.add(responses.GET, BASE, json=listing([row(1, name='Renewals'), row(2, 3)], 2, 1), match=[page_matcher(1)])
+    rsps.add(responses.GET, BASE, json=vendor.list_page([vendor.row(1, name='Renewals'), vendor.row(2, 3)], 2, 1), match=[page_matcher(1)])
     campaigns = client.list(dict(vdn_id=12))
     assert [(c.id, c.name, c.state) for c in campaigns] == [('1', 'Renewals', 'running'), ('2', 'c2', 'paused')]
-    assert campaigns[0].raw == row(1, name='Renewals')
-    assert sent() == [('GET', list_url(1))]
+    assert campaigns[0].raw == vendor.row(1, name='Renewals')
+    assert sent() == [('GET', vendor.list_url(1))]
     assert_signed(rsps.calls[0].request)
 
 
 def test_list_pages_through_total_size(client, rsps, sent):
     pages = {1: range(1, 101), 2: range(101, 201), 3: range(201, 251)}
     for page, ids in pages.items():
-        rsps.add(responses.GET, BASE, json=listing([row(n, 2 if n % 2 else 3) for n in ids], 250, page), match=[page_matcher(page)])
+        rsps.add(responses.GET, BASE, json=vendor.list_page([vendor.row(n, 2 if n % 2 else 3) for n in ids], 250, page), match=[page_matcher(page)])
     campaigns = client.list(dict(vdn_id=12))
     assert [c.id for c in campaigns] == [str(n) for n in range(1, 251)]
     assert campaigns[0].state == 'running' and campaigns[1].state == 'paused'
-    assert sent() == [('GET', list_url(page)) for page in (1, 2, 3)]
+    assert sent() == [('GET', vendor.list_url(page)) for page in (1, 2, 3)]
     for call in rsps.calls:
         assert_signed(call.request)
 
@@ -307,40 +276,39 @@ def test_list_follows_total_size_past_short_pages(client, rsps, sent):
     # A server that caps rowsPerPage below ours (10 here) still gets every page read.
     for page in (1, 2, 3):
         ids = range(10 * page - 9, min(10 * page, 25) + 1)
-        rsps.add(responses.GET, BASE, json=listing([row(n) for n in ids], 25, page, rows_per_page=10), match=[page_matcher(page)])
+        rsps.add(responses.GET, BASE, json=vendor.list_page([vendor.row(n) for n in ids], 25, page, rows_per_page=10), match=[page_matcher(page)])
     assert [c.id for c in client.list(dict(vdn_id=12))] == [str(n) for n in range(1, 26)]
     assert len(sent()) == 3
 
 
 def test_list_ignores_a_plain_total(client, rsps, sent):
     # Huawei's count is totalSize; a "total" key is not Huawei's and must not stop the paging.
-    rsps.add(responses.GET, BASE, json=dict(listing([row(n) for n in range(1, 101)], 101, 1), total=100), match=[page_matcher(1)])
-    rsps.add(responses.GET, BASE, json=listing([row(101)], 101, 2), match=[page_matcher(2)])
+    rsps.add(responses.GET, BASE, json=dict(vendor.list_page([vendor.row(n) for n in range(1, 101)], 101, 1), total=100), match=[page_matcher(1)])
+    rsps.add(responses.GET, BASE, json=vendor.list_page([vendor.row(101)], 101, 2), match=[page_matcher(2)])
     assert len(client.list(dict(vdn_id=12))) == 101
     assert len(sent()) == 2
 
 
 def test_list_without_total_size_stops_on_a_short_page(client, rsps, sent):
-    rsps.add(responses.GET, BASE, json=dict(OK, data=[row(1)]))
+    rsps.add(responses.GET, BASE, json=dict(vendor.OK, data=[vendor.row(1)]))
     assert len(client.list(dict(vdn_id=12))) == 1
     assert len(sent()) == 1
 
 
 def test_list_without_total_size_reads_on_after_a_full_page(client, rsps, sent):
-    rsps.add(responses.GET, BASE, json=dict(OK, data=[row(n) for n in range(1, 101)]), match=[page_matcher(1)])
-    rsps.add(responses.GET, BASE, json=dict(OK, data=[]), match=[page_matcher(2)])
+    rsps.add(responses.GET, BASE, json=dict(vendor.OK, data=[vendor.row(n) for n in range(1, 101)]), match=[page_matcher(1)])
+    rsps.add(responses.GET, BASE, json=dict(vendor.OK, data=[]), match=[page_matcher(2)])
     assert len(client.list(dict(vdn_id=12))) == 100
     assert len(sent()) == 2
 
 
 def test_list_row_without_id_fails_clearly(client, rsps):
-    rsps.add(responses.GET, BASE, json=listing([{'campaignId': 1, 'name': 'old shape', 'status': 2}], 1, 1))
+    rsps.add(responses.GET, BASE, json=vendor.list_page([{'campaignId': 1, 'name': 'old shape', 'status': 2}], 1, 1))
     with pytest.raises(VendorError, match='isales: a campaign in the list answer has no "id"'):
         client.list(dict(vdn_id=12))
 
 
 def test_list_with_an_error_code(client, rsps):
-    rsps.add(responses.GET, BASE, json={'resultCode': '0200001', 'resultDesc': 'Parameter error: deviceType is mandatory and empty.',
-                                        'returnCode': '0200001', 'returnDesc': 'Parameter error: deviceType is mandatory and empty.'})
+    rsps.add(responses.GET, BASE, json=vendor.envelope('0200001', 'Parameter error: deviceType is mandatory and empty.'))
     with pytest.raises(VendorError, match='0200001: Parameter error: deviceType is mandatory and empty.'):
         client.list(dict(vdn_id=12))

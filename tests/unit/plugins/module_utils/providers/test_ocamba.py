@@ -21,10 +21,11 @@ from ansible_collections.campaignops.campaigns.plugins.module_utils._errors impo
 )
 from ansible_collections.campaignops.campaigns.plugins.module_utils._provider import Campaign
 from ansible_collections.campaignops.campaigns.plugins.module_utils._providers.ocamba import DEFAULT_REASON, Ocamba
+from ansible_collections.campaignops.campaigns.tests.vendors import ocamba as vendor
 
-BASE = 'https://api.ocamba.com/v1/hood/campaigns'
-ONE = BASE + '/4711'
-TRACE = '99a84211-f73d-4ff8-acdf-eb3e06bb9d62'
+BASE = vendor.CAMPAIGNS_URL
+ONE = vendor.campaign_url('4711')
+TRACE = vendor.TRACE_ID
 
 
 @pytest.fixture
@@ -35,7 +36,7 @@ def http(http_for):
 
 @pytest.fixture
 def client(http):
-    return Ocamba(http, dict(api_url=None, token='oc-bearer-token'))
+    return Ocamba(http, dict(vendor.CLIENT_OPTIONS))
 
 
 def campaign(state='running'):
@@ -43,17 +44,18 @@ def campaign(state='running'):
 
 
 def test_default_host(client):
-    assert client.base_url == 'https://api.ocamba.com'
+    assert client.base_url == vendor.HOST
 
 
 def test_api_url_replaces_the_host(http, rsps, sent):
-    rsps.add(responses.GET, 'http://127.0.0.1:8080/v1/hood/campaigns/4711', json={'total': 1, 'items': [{'id': 4711, 'status': 'paused'}]})
+    local = vendor.campaign_url('4711', host='http://127.0.0.1:8080')
+    rsps.add(responses.GET, local, json=vendor.read_answer(4711, 'paused'))
     Ocamba(http, dict(api_url='http://127.0.0.1:8080', token='t')).read(dict(campaign_id='4711'))
-    assert sent() == [('GET', 'http://127.0.0.1:8080/v1/hood/campaigns/4711')]
+    assert sent() == [('GET', local)]
 
 
 def test_read_with_bearer_token(client, rsps, sent):
-    rsps.add(responses.GET, ONE, json={'total': 1, 'items': [{'id': 4711, 'name': 'Black Friday', 'status': 'running'}]})
+    rsps.add(responses.GET, ONE, json=vendor.read_answer(4711, 'running', name='Black Friday'))
     result = client.read(dict(campaign_id='4711'))
     assert (result.id, result.name, result.state, result.native_status) == ('4711', 'Black Friday', 'running', 'running')
     assert sent() == [('GET', ONE)]
@@ -64,25 +66,25 @@ def test_read_with_bearer_token(client, rsps, sent):
                                            ('paused', 'paused'), ('completed', 'completed'), ('canceled', 'stopped'),
                                            ('Canceled', 'stopped'), ('archived', 'unknown')])
 def test_status_words(client, rsps, status, state):
-    rsps.add(responses.GET, ONE, json={'total': 1, 'items': [{'id': 4711, 'status': status}]})
+    rsps.add(responses.GET, ONE, json=vendor.read_answer(4711, status))
     assert client.read(dict(campaign_id='4711')).state == state
 
 
 def test_read_of_an_empty_answer_is_not_found(client, rsps):
-    rsps.add(responses.GET, ONE, json={'total': 0, 'items': []})
+    rsps.add(responses.GET, ONE, json=vendor.answer([]))
     with pytest.raises(NotFoundError, match='ocamba campaign 4711: not found'):
         client.read(dict(campaign_id='4711'))
 
 
 def test_read_404_is_not_found(client, rsps):
-    rsps.add(responses.GET, ONE, status=404, json={'code': 404, 'title': 'Not found.', 'trace_id': TRACE})
+    rsps.add(responses.GET, ONE, status=404, json=vendor.error_body(404, 'Not found.'))
     with pytest.raises(NotFoundError) as caught:
         client.read(dict(campaign_id='4711'))
     assert TRACE in caught.value.message
 
 
 def test_read_401_is_an_authentication_error(client, rsps):
-    rsps.add(responses.GET, ONE, status=401, json={'code': 401, 'title': 'Unauthorized.', 'trace_id': TRACE})
+    rsps.add(responses.GET, ONE, status=401, json=vendor.error_body(401, 'Unauthorized.'))
     with pytest.raises(AuthenticationError) as caught:
         client.read(dict(campaign_id='4711'))
     assert 'trace_id ' + TRACE in caught.value.message
@@ -90,9 +92,9 @@ def test_read_401_is_an_authentication_error(client, rsps):
 
 @pytest.mark.parametrize('action, state', [('pause', 'running'), ('cancel', 'paused')])
 def test_pause_and_cancel_carry_the_reason(client, rsps, sent, body_of, action, state):
-    rsps.add(responses.POST, ONE + '/' + action, status=204, body='')
+    rsps.add(responses.POST, vendor.campaign_url('4711', action), status=204, body='')
     client.apply(campaign(state), action, dict(campaign_id='4711', reason='Budget exhausted'))
-    assert sent() == [('POST', ONE + '/' + action)]
+    assert sent() == [('POST', vendor.campaign_url('4711', action))]
     request = rsps.calls[0].request
     assert body_of(rsps.calls[0]) == {'reason': 'Budget exhausted'}
     assert request.headers['Authorization'] == 'Bearer oc-bearer-token'
@@ -114,8 +116,7 @@ def test_resume_body_is_exactly_run_immediately(client, rsps, sent, body_of):
 
 
 def test_write_400_shows_title_message_and_trace_id(client, rsps):
-    rsps.add(responses.POST, ONE + '/resume', status=400, json={
-        'code': 400, 'title': 'Bad request.', 'message': 'The request body is not valid.', 'trace_id': TRACE})
+    rsps.add(responses.POST, ONE + '/resume', status=400, json=vendor.error_body(400, 'Bad request.', 'The request body is not valid.'))
     with pytest.raises(WrongStateError) as caught:
         client.apply(campaign('running'), 'resume', dict(campaign_id='4711'))
     assert caught.value.message == ('ocamba campaign 4711: resume: HTTP 400: 400 Bad request. The request body is not valid. '
@@ -123,7 +124,7 @@ def test_write_400_shows_title_message_and_trace_id(client, rsps):
 
 
 def test_write_500_without_message_still_shows_trace_id(client, rsps):
-    rsps.add(responses.POST, ONE + '/cancel', status=500, json={'code': 500, 'title': 'Internal server error.', 'trace_id': TRACE})
+    rsps.add(responses.POST, ONE + '/cancel', status=500, json=vendor.error_body(500, 'Internal server error.'))
     with pytest.raises(VendorError) as caught:
         client.apply(campaign('paused'), 'cancel', dict(campaign_id='4711'))
     assert caught.type is VendorError
@@ -131,7 +132,7 @@ def test_write_500_without_message_still_shows_trace_id(client, rsps):
 
 
 def test_read_400_shows_trace_id(client, rsps):
-    rsps.add(responses.GET, ONE, status=400, json={'code': 400, 'title': 'Bad request.', 'message': 'Bad id.', 'trace_id': TRACE})
+    rsps.add(responses.GET, ONE, status=400, json=vendor.error_body(400, 'Bad request.', 'Bad id.'))
     with pytest.raises(VendorError) as caught:
         client.read(dict(campaign_id='4711'))
     assert 'trace_id {0}'.format(TRACE) in caught.value.message
@@ -139,7 +140,7 @@ def test_read_400_shows_trace_id(client, rsps):
 
 def test_rate_limited_read_waits_as_told(client, rsps, sleeps):
     rsps.add(responses.GET, ONE, status=429, headers={'Retry-After': '1', 'X-RateLimit-Remaining': '0'}, json={})
-    rsps.add(responses.GET, ONE, json={'total': 1, 'items': [{'id': 4711, 'status': 'running'}]})
+    rsps.add(responses.GET, ONE, json=vendor.read_answer(4711, 'running'))
     assert client.read(dict(campaign_id='4711')).state == 'running'
     assert sleeps == [1.0]
 
@@ -147,7 +148,7 @@ def test_rate_limited_read_waits_as_told(client, rsps, sleeps):
 def test_rate_limited_write_is_sent_again_after_retry_after(client, rsps, sent, sleeps, body_of):
     # 429 means Ocamba did not process the call: sending it again cannot apply it twice.
     rsps.add(responses.POST, ONE + '/pause', status=429, headers={'Retry-After': '1'},
-             json={'code': 429, 'title': 'Too many requests.', 'trace_id': TRACE})
+             json=vendor.error_body(429, 'Too many requests.'))
     rsps.add(responses.POST, ONE + '/pause', status=204)
     client.apply(campaign(), 'pause', dict(campaign_id='4711', reason='r'))
     assert sent() == [('POST', ONE + '/pause')] * 2
@@ -156,7 +157,7 @@ def test_rate_limited_write_is_sent_again_after_retry_after(client, rsps, sent, 
 
 
 def test_write_5xx_is_not_sent_again(client, rsps, sleeps):
-    rsps.add(responses.POST, ONE + '/pause', status=503, json={'code': 503, 'title': 'Unavailable.', 'trace_id': TRACE})
+    rsps.add(responses.POST, ONE + '/pause', status=503, json=vendor.error_body(503, 'Unavailable.'))
     with pytest.raises(VendorError) as caught:
         client.apply(campaign(), 'pause', dict(campaign_id='4711'))
     assert caught.value.ambiguous is True
@@ -170,35 +171,33 @@ def test_ocamba_documents_its_rate_limits():
 
 def test_list_follows_pagination(client, rsps, sent):
     for page, ids in ((1, range(100)), (2, range(100, 130))):
-        rsps.add(responses.GET, BASE, json={'total': 130, 'items': [{'id': n, 'status': 'running'} for n in ids]},
-                 match=[matchers.query_param_matcher({'page': '{0},100'.format(page), 'fields': 'id,name,status,scheduled_time'})])
+        rsps.add(responses.GET, BASE, json=vendor.answer([vendor.row(n) for n in ids], 130),
+                 match=[matchers.query_param_matcher(vendor.list_query(page))])
     campaigns = client.list({})
     assert [c.id for c in campaigns] == [str(n) for n in range(130)]
     # Every list request names the fields it reads: the default view is not documented to carry the status.
-    fields = '&fields=id%2Cname%2Cstatus%2Cscheduled_time'
-    assert sent() == [('GET', BASE + '?page=1%2C100' + fields), ('GET', BASE + '?page=2%2C100' + fields)]
+    assert sent() == [('GET', vendor.list_url(1)), ('GET', vendor.list_url(2))]
     assert all(call.request.headers['Authorization'] == 'Bearer oc-bearer-token' for call in rsps.calls)
 
 
 def test_list_row_without_status_is_never_taken_for_a_read(client, rsps, sent):
     # An Ocamba whose list answers its default view whatever fields asks: each such row is read itself.
-    query = matchers.query_param_matcher({'page': '1,100', 'fields': 'id,name,status,scheduled_time'})
-    rsps.add(responses.GET, BASE, json={'total': 2, 'items': [{'id': '7', 'name': 'A'}, {'id': '8', 'status': 'paused'}]},
-             match=[query])
-    rsps.add(responses.GET, BASE + '/7', json={'total': 1, 'items': [{'id': '7', 'name': 'A', 'status': 'running'}]})
+    query = matchers.query_param_matcher(vendor.list_query(1))
+    rsps.add(responses.GET, BASE, json=vendor.answer([{'id': '7', 'name': 'A'}, vendor.row('8', 'paused')]), match=[query])
+    rsps.add(responses.GET, vendor.campaign_url('7'), json=vendor.read_answer('7', 'running', name='A'))
     campaigns = client.list({})
     assert [(c.id, c.state) for c in campaigns] == [('7', 'running'), ('8', 'paused')]
     assert [method for method, _url in sent()] == ['GET', 'GET']
-    assert sent()[1] == ('GET', BASE + '/7')
+    assert sent()[1] == ('GET', vendor.campaign_url('7'))
 
 
 def test_prefetch_keeps_only_rows_that_carry_the_status(client, rsps, sent):
-    query = matchers.query_param_matcher({'page': '1,100', 'fields': 'id,name,status,scheduled_time'})
-    rsps.add(responses.GET, BASE, json={'total': 3, 'items': [{'id': '1', 'name': 'A'}, {'id': '2', 'status': 'running'},
-                                                              {'id': '3', 'status': None}]}, match=[query])
-    rsps.add(responses.GET, BASE + '/1', json={'total': 1, 'items': [{'id': '1', 'status': 'paused'}]})
-    rsps.add(responses.GET, BASE + '/3', json={'total': 1, 'items': [{'id': '3', 'status': 'paused'}]})
+    query = matchers.query_param_matcher(vendor.list_query(1))
+    rsps.add(responses.GET, BASE, json=vendor.answer([{'id': '1', 'name': 'A'}, vendor.row('2', 'running'), vendor.row('3', None)]),
+             match=[query])
+    rsps.add(responses.GET, vendor.campaign_url('1'), json=vendor.read_answer('1', 'paused'))
+    rsps.add(responses.GET, vendor.campaign_url('3'), json=vendor.read_answer('3', 'paused'))
     client.prefetch([dict(campaign_id=cid) for cid in ('1', '2', '3')])
     states = [client.read(dict(campaign_id=cid)).state for cid in ('1', '2', '3')]
     assert states == ['paused', 'running', 'paused']
-    assert sorted(url for _method, url in sent()[1:]) == [BASE + '/1', BASE + '/3']
+    assert sorted(url for _method, url in sent()[1:]) == [vendor.campaign_url('1'), vendor.campaign_url('3')]

@@ -28,10 +28,11 @@ from ansible_collections.campaignops.campaigns.plugins.module_utils._errors impo
 from ansible_collections.campaignops.campaigns.plugins.module_utils._provider import Campaign
 from ansible_collections.campaignops.campaigns.plugins.module_utils._providers.voltmx import VoltMX
 from ansible_collections.campaignops.campaigns.plugins.modules import campaign_state
+from ansible_collections.campaignops.campaigns.tests.vendors import voltmx as vendor
 
-BASE = 'http://voltmx.example.com:8080'
-ONE = BASE + '/api/v1/campaigns/42'
-NOT_FOUND = 'Invalid campaign ID provided or no campaign found with given ID'
+BASE = vendor.API_URL
+ONE = vendor.campaign_url('42')
+UNAUTHORIZED = vendor.message_body('Unauthorized request')
 
 
 @pytest.fixture
@@ -42,16 +43,16 @@ def http(http_for):
 
 @pytest.fixture
 def basic_client(http):
-    return VoltMX(http, dict(api_url=BASE, username='admin', password='s3cret-pw', token=None))
+    return VoltMX(http, dict(vendor.CLIENT_OPTIONS))
 
 
 @pytest.fixture
 def token_client(http):
-    return VoltMX(http, dict(api_url=BASE, username=None, password=None, token='claims-token-value'))
+    return VoltMX(http, dict(vendor.CLIENT_OPTIONS, username=None, password=None, token='claims-token-value'))
 
 
 def test_read_with_basic_auth(basic_client, rsps, sent, basic_auth):
-    rsps.add(responses.GET, ONE, json={'id': '42', 'name': 'warm biz', 'status': 'Running'})
+    rsps.add(responses.GET, ONE, json=vendor.record('42', 'Running', name='warm biz'))
     campaign = basic_client.read(dict(campaign_id='42'))
     assert (campaign.id, campaign.name, campaign.state, campaign.native_status) == ('42', 'warm biz', 'running', 'Running')
     assert sent() == [('GET', ONE)]
@@ -62,7 +63,7 @@ def test_read_with_basic_auth(basic_client, rsps, sent, basic_auth):
 
 
 def test_read_with_claims_token(token_client, rsps, sent):
-    rsps.add(responses.GET, ONE, json={'id': '42', 'status': 'Paused'})
+    rsps.add(responses.GET, ONE, json=vendor.record('42', 'Paused'))
     assert token_client.read(dict(campaign_id='42')).state == 'paused'
     headers = rsps.calls[0].request.headers
     assert headers['X-VoltMX-Authorization'] == 'claims-token-value'
@@ -71,7 +72,7 @@ def test_read_with_claims_token(token_client, rsps, sent):
 
 
 def test_read_record_wrapped_in_campaign(basic_client, rsps):
-    rsps.add(responses.GET, ONE, json={'campaign': {'id': 42, 'status': 'Pending'}})
+    rsps.add(responses.GET, ONE, json={'campaign': vendor.record(42, 'Pending')})
     campaign = basic_client.read(dict(campaign_id='42'))
     assert (campaign.id, campaign.state) == ('42', 'scheduled')
 
@@ -81,22 +82,22 @@ def test_read_record_wrapped_in_campaign(basic_client, rsps):
     ('Draft', 'draft'), ('Completed', 'completed'), (' Paused ', 'paused'), ('Exploded', 'unknown'),
 ])
 def test_status_words_map_case_insensitively(basic_client, rsps, status, state):
-    rsps.add(responses.GET, ONE, json={'id': '42', 'status': status})
+    rsps.add(responses.GET, ONE, json=vendor.record('42', status))
     campaign = basic_client.read(dict(campaign_id='42'))
     assert campaign.state == state
     assert campaign.native_status == status
 
 
-@pytest.mark.parametrize('kwargs', [dict(json={'message': NOT_FOUND}), dict(body=NOT_FOUND, content_type='text/plain')])
+@pytest.mark.parametrize('kwargs', [dict(json=vendor.message_body(vendor.NOT_FOUND)), dict(body=vendor.NOT_FOUND, content_type='text/plain')])
 def test_read_400_no_campaign_found_is_not_found(basic_client, rsps, kwargs):
     rsps.add(responses.GET, ONE, status=400, **kwargs)
     with pytest.raises(NotFoundError) as caught:
         basic_client.read(dict(campaign_id='42'))
-    assert caught.value.message == 'voltmx campaign 42: not found (HTTP 400: {0})'.format(NOT_FOUND)
+    assert caught.value.message == 'voltmx campaign 42: not found (HTTP 400: {0})'.format(vendor.NOT_FOUND)
 
 
 def test_read_401_is_an_authentication_error(basic_client, rsps):
-    rsps.add(responses.GET, ONE, status=401, json={'message': 'Unauthorized request'})
+    rsps.add(responses.GET, ONE, status=401, json=UNAUTHORIZED)
     with pytest.raises(AuthenticationError, match='voltmx campaign 42: HTTP 401: Unauthorized request'):
         basic_client.read(dict(campaign_id='42'))
 
@@ -108,35 +109,28 @@ def test_read_without_status_is_a_vendor_error(basic_client, rsps):
 
 
 def test_list_follows_pagination(basic_client, rsps, sent):
-    first = [{'id': str(n), 'name': 'c{0}'.format(n), 'status': 'Running'} for n in range(100)]
-    second = [{'id': str(n), 'status': 'Paused'} for n in range(100, 150)]
-    rsps.add(responses.GET, BASE + '/api/v1/campaigns', json={'total': 150, 'campaigns': first},
-             match=[matchers.query_param_matcher({'start': '0', 'pageSize': '100'})])
-    rsps.add(responses.GET, BASE + '/api/v1/campaigns', json={'total': 150, 'campaigns': second},
-             match=[matchers.query_param_matcher({'start': '100', 'pageSize': '100'})])
+    first = [vendor.record(str(n), 'Running', name='c{0}'.format(n)) for n in range(100)]
+    second = [vendor.record(str(n), 'Paused') for n in range(100, 150)]
+    rsps.add(responses.GET, vendor.CAMPAIGNS_URL, json=vendor.list_page(first, 150), match=[matchers.query_param_matcher(vendor.list_query(0))])
+    rsps.add(responses.GET, vendor.CAMPAIGNS_URL, json=vendor.list_page(second, 150),
+             match=[matchers.query_param_matcher(vendor.list_query(100))])
     campaigns = basic_client.list({})
     assert [c.id for c in campaigns] == [str(n) for n in range(150)]
     assert campaigns[0].name == 'c0' and campaigns[0].state == 'running'
     assert campaigns[149].state == 'paused'
-    assert sent() == [('GET', BASE + '/api/v1/campaigns?start=0&pageSize=100'),
-                      ('GET', BASE + '/api/v1/campaigns?start=100&pageSize=100')]
+    assert sent() == [('GET', vendor.list_url(0)), ('GET', vendor.list_url(100))]
 
 
 def test_list_of_no_campaigns(basic_client, rsps, sent):
-    rsps.add(responses.GET, BASE + '/api/v1/campaigns', json={'total': 0, 'campaigns': []})
+    rsps.add(responses.GET, vendor.CAMPAIGNS_URL, json=vendor.list_page([]))
     assert basic_client.list({}) == []
     assert len(sent()) == 1
 
 
-@pytest.mark.parametrize('action, message', [
-    ('start', 'Campaign execution intiated successfully. '),
-    ('pause', 'Campaign execution paused successfully. '),
-    ('resume', 'Campaign execution resumed successfully. '),
-    ('terminate', 'Campaign execution stopped successfully. '),
-])
-def test_lifecycle_calls(basic_client, rsps, sent, basic_auth, action, message):
-    url = '{0}/{1}'.format(ONE, action)
-    rsps.add(responses.POST, url, json={'id': '42', 'message': message})
+@pytest.mark.parametrize('action', sorted(vendor.ACTION_MESSAGES))
+def test_lifecycle_calls(basic_client, rsps, sent, basic_auth, action):
+    url = vendor.campaign_url('42', action)
+    rsps.add(responses.POST, url, json=vendor.action_answer(action))
     basic_client.apply(Campaign('42', 'Running', 'running'), action, dict(campaign_id='42'))
     assert sent() == [('POST', url)]
     request = rsps.calls[0].request
@@ -146,7 +140,7 @@ def test_lifecycle_calls(basic_client, rsps, sent, basic_auth, action, message):
 
 
 def test_lifecycle_call_with_claims_token(token_client, rsps, sent):
-    rsps.add(responses.POST, ONE + '/pause', json={'id': '42', 'message': 'Campaign execution paused successfully. '})
+    rsps.add(responses.POST, ONE + '/pause', json=vendor.action_answer('pause'))
     token_client.apply(Campaign('42', 'Running', 'running'), 'pause', dict(campaign_id='42'))
     headers = rsps.calls[0].request.headers
     assert headers['X-VoltMX-Authorization'] == 'claims-token-value'
@@ -154,13 +148,13 @@ def test_lifecycle_call_with_claims_token(token_client, rsps, sent):
 
 
 def test_write_400_is_a_wrong_state_error(basic_client, rsps):
-    rsps.add(responses.POST, ONE + '/resume', status=400, json={'message': 'Invalid request format'})
+    rsps.add(responses.POST, ONE + '/resume', status=400, json=vendor.message_body('Invalid request format'))
     with pytest.raises(WrongStateError, match='voltmx campaign 42: resume: HTTP 400: Invalid request format'):
         basic_client.apply(Campaign('42', 'Running', 'running'), 'resume', dict(campaign_id='42'))
 
 
 def test_write_400_no_campaign_found_is_not_found(basic_client, rsps):
-    rsps.add(responses.POST, ONE + '/pause', status=400, json={'message': NOT_FOUND})
+    rsps.add(responses.POST, ONE + '/pause', status=400, json=vendor.message_body(vendor.NOT_FOUND))
     with pytest.raises(NotFoundError):
         basic_client.apply(Campaign('42', 'Running', 'running'), 'pause', dict(campaign_id='42'))
 
@@ -174,22 +168,17 @@ def test_write_500_is_a_vendor_error(basic_client, rsps):
 
 
 def test_campaign_id_is_percent_encoded_into_one_segment(basic_client, rsps, sent):
-    rsps.add(responses.GET, BASE + '/api/v1/campaigns/a%3Ab%40c', json={'id': 'a:b@c', 'status': 'Running'})
+    encoded = vendor.campaign_url('a%3Ab%40c')
+    rsps.add(responses.GET, encoded, json=vendor.record('a:b@c'))
     basic_client.read(dict(campaign_id='a:b@c'))
-    assert sent() == [('GET', BASE + '/api/v1/campaigns/a%3Ab%40c')]
+    assert sent() == [('GET', encoded)]
 
 
 # ----- the login at auth_url (HCL Volt MX Engagement API guide, "Authentication API") ----------
 
-AUTH = 'https://auth.example.com:8443'
-LOGIN = AUTH + '/authService/accounts/login'
+AUTH = vendor.AUTH_URL
+LOGIN = vendor.LOGIN_URL
 PASSWORD = 'pw-n0t-in-messages'
-
-
-def login_answer(value='claims-1'):
-    """The login answer as HCL's "Authentication API" page shows it."""
-    return {'profile': {'email': 'ops@example.com', 'userid': 'ops', 'firstname': 'Op', 'lastname': 'S'},
-            'refresh_token': 'refresh-' + value, 'claims_token': {'value': value, 'exp': 1408953838000}}
 
 
 def login_options(**extra):
@@ -210,9 +199,9 @@ def assert_claims_only(call, token):
 
 
 def test_login_once_then_read_and_write_with_the_claims_token(login_client, rsps, sent, body_of):
-    rsps.add(responses.POST, LOGIN, json=login_answer('claims-1'))
-    rsps.add(responses.GET, ONE, json={'id': '42', 'status': 'Running'})
-    rsps.add(responses.POST, ONE + '/pause', json={'id': '42', 'message': 'Campaign execution paused successfully. '})
+    rsps.add(responses.POST, LOGIN, json=vendor.login_answer('claims-1'))
+    rsps.add(responses.GET, ONE, json=vendor.record('42'))
+    rsps.add(responses.POST, ONE + '/pause', json=vendor.action_answer('pause'))
     campaign = login_client.read(dict(campaign_id='42'))
     login_client.apply(campaign, 'pause', dict(campaign_id='42'))
     assert sent() == [('POST', LOGIN), ('GET', ONE), ('POST', ONE + '/pause')]
@@ -230,25 +219,25 @@ def test_login_once_then_read_and_write_with_the_claims_token(login_client, rsps
     (dict(auth_provider='ActiveDirectory', auth_domain='corp'), dict(provider='ActiveDirectory', domain='corp')),
 ])
 def test_login_sends_provider_and_domain_only_when_given(http, rsps, body_of, extra, sent_extra):
-    rsps.add(responses.POST, LOGIN, json=login_answer())
-    rsps.add(responses.GET, ONE, json={'id': '42', 'status': 'Running'})
+    rsps.add(responses.POST, LOGIN, json=vendor.login_answer())
+    rsps.add(responses.GET, ONE, json=vendor.record('42'))
     VoltMX(http, login_options(**extra)).read(dict(campaign_id='42'))
     assert body_of(rsps.calls[0]) == dict(userid='ops', password=PASSWORD, **sent_extra)
 
 
 def test_an_auth_url_ending_in_login_is_the_login_url(http, rsps, sent):
     cloud = 'https://accounts.auth.voltmxcloud.com/login'
-    rsps.add(responses.POST, cloud, json=login_answer())
-    rsps.add(responses.GET, ONE, json={'id': '42', 'status': 'Running'})
+    rsps.add(responses.POST, cloud, json=vendor.login_answer())
+    rsps.add(responses.GET, ONE, json=vendor.record('42'))
     VoltMX(http, login_options(auth_url=cloud)).read(dict(campaign_id='42'))
     assert sent() == [('POST', cloud), ('GET', ONE)]
 
 
 def test_read_401_logs_in_again_once_and_resends(login_client, rsps, sent):
-    rsps.add(responses.POST, LOGIN, json=login_answer('claims-1'))
-    rsps.add(responses.GET, ONE, status=401, json={'message': 'Unauthorized request'})
-    rsps.add(responses.POST, LOGIN, json=login_answer('claims-2'))
-    rsps.add(responses.GET, ONE, json={'id': '42', 'status': 'Paused'})
+    rsps.add(responses.POST, LOGIN, json=vendor.login_answer('claims-1'))
+    rsps.add(responses.GET, ONE, status=401, json=UNAUTHORIZED)
+    rsps.add(responses.POST, LOGIN, json=vendor.login_answer('claims-2'))
+    rsps.add(responses.GET, ONE, json=vendor.record('42', 'Paused'))
     assert login_client.read(dict(campaign_id='42')).state == 'paused'
     assert sent() == [('POST', LOGIN), ('GET', ONE), ('POST', LOGIN), ('GET', ONE)]
     assert_claims_only(rsps.calls[1], 'claims-1')
@@ -256,20 +245,20 @@ def test_read_401_logs_in_again_once_and_resends(login_client, rsps, sent):
 
 
 def test_write_401_logs_in_again_once_and_resends_the_write(login_client, rsps, sent):
-    rsps.add(responses.POST, LOGIN, json=login_answer('claims-1'))
-    rsps.add(responses.POST, ONE + '/resume', status=401, json={'message': 'Unauthorized request'})
-    rsps.add(responses.POST, LOGIN, json=login_answer('claims-2'))
-    rsps.add(responses.POST, ONE + '/resume', json={'id': '42', 'message': 'Campaign execution resumed successfully. '})
+    rsps.add(responses.POST, LOGIN, json=vendor.login_answer('claims-1'))
+    rsps.add(responses.POST, ONE + '/resume', status=401, json=UNAUTHORIZED)
+    rsps.add(responses.POST, LOGIN, json=vendor.login_answer('claims-2'))
+    rsps.add(responses.POST, ONE + '/resume', json=vendor.action_answer('resume'))
     login_client.apply(Campaign('42', 'Paused', 'paused'), 'resume', dict(campaign_id='42'))
     assert sent() == [('POST', LOGIN), ('POST', ONE + '/resume'), ('POST', LOGIN), ('POST', ONE + '/resume')]
     assert_claims_only(rsps.calls[3], 'claims-2')
 
 
 def test_a_second_401_is_an_authentication_error(login_client, rsps, sent):
-    rsps.add(responses.POST, LOGIN, json=login_answer('claims-1'))
-    rsps.add(responses.GET, ONE, status=401, json={'message': 'Unauthorized request'})
-    rsps.add(responses.POST, LOGIN, json=login_answer('claims-2'))
-    rsps.add(responses.GET, ONE, status=401, json={'message': 'Unauthorized request'})
+    rsps.add(responses.POST, LOGIN, json=vendor.login_answer('claims-1'))
+    rsps.add(responses.GET, ONE, status=401, json=UNAUTHORIZED)
+    rsps.add(responses.POST, LOGIN, json=vendor.login_answer('claims-2'))
+    rsps.add(responses.GET, ONE, status=401, json=UNAUTHORIZED)
     with pytest.raises(AuthenticationError) as caught:
         login_client.read(dict(campaign_id='42'))
     assert sent() == [('POST', LOGIN), ('GET', ONE), ('POST', LOGIN), ('GET', ONE)]
@@ -280,12 +269,12 @@ def test_a_second_401_is_an_authentication_error(login_client, rsps, sent):
 
 def test_a_run_logs_in_again_at_most_once(login_client, rsps, sent):
     # A 401 for want of rights, not an expired token: the second campaign gets no third login.
-    rsps.add(responses.POST, LOGIN, json=login_answer('claims-1'))
-    rsps.add(responses.GET, ONE, status=401, json={'message': 'Unauthorized request'})
-    rsps.add(responses.POST, LOGIN, json=login_answer('claims-2'))
-    rsps.add(responses.GET, ONE, status=401, json={'message': 'Unauthorized request'})
-    rsps.add(responses.GET, BASE + '/api/v1/campaigns/43', status=401, json={'message': 'Unauthorized request'})
-    rsps.add(responses.GET, BASE + '/api/v1/campaigns/43', status=401, json={'message': 'Unauthorized request'})
+    rsps.add(responses.POST, LOGIN, json=vendor.login_answer('claims-1'))
+    rsps.add(responses.GET, ONE, status=401, json=UNAUTHORIZED)
+    rsps.add(responses.POST, LOGIN, json=vendor.login_answer('claims-2'))
+    rsps.add(responses.GET, ONE, status=401, json=UNAUTHORIZED)
+    rsps.add(responses.GET, vendor.campaign_url('43'), status=401, json=UNAUTHORIZED)
+    rsps.add(responses.GET, vendor.campaign_url('43'), status=401, json=UNAUTHORIZED)
     for campaign_id in ('42', '43'):
         with pytest.raises(AuthenticationError):
             login_client.read(dict(campaign_id=campaign_id))
@@ -293,9 +282,9 @@ def test_a_run_logs_in_again_at_most_once(login_client, rsps, sent):
 
 
 @pytest.mark.parametrize('answer, error, reason', [
-    (dict(status=401, json={'opstatus': -4, 'message': 'Invalid User Credentials', 'httpStatusCode': 401}), AuthenticationError,
+    (dict(status=401, json=vendor.LOGIN_REFUSED), AuthenticationError,
      'HTTP 401: Invalid User Credentials (check username and password'),
-    (dict(status=403, json={'message': 'Forbidden'}), AuthenticationError, 'HTTP 403: Forbidden'),
+    (dict(status=403, json=vendor.message_body('Forbidden')), AuthenticationError, 'HTTP 403: Forbidden'),
     (dict(status=500, body='Internal Server Error'), VendorError, 'HTTP 500: Internal Server Error'),
     (dict(status=200, json={'profile': {}, 'refresh_token': 'refresh-secret-value'}), VendorError,
      'HTTP 200 without a usable claims token (claims_token.value)'),
@@ -322,7 +311,7 @@ def test_a_failed_login_is_clear_and_shows_no_secret(login_client, rsps, sent, a
 
 
 def test_a_failed_login_is_not_repeated_for_later_calls(login_client, rsps, sent):
-    rsps.add(responses.POST, LOGIN, status=401, json={'opstatus': -4, 'message': 'Invalid User Credentials'})
+    rsps.add(responses.POST, LOGIN, status=401, json=vendor.LOGIN_REFUSED)
     for campaign_id in ('42', '43'):
         with pytest.raises(AuthenticationError, match='^provider=voltmx: login at auth.example.com:8443 failed: HTTP 401'):
             login_client.read(dict(campaign_id=campaign_id))
@@ -343,15 +332,15 @@ def test_concurrent_calls_share_one_login_and_one_relogin(login_client, rsps, se
 
     def login(request):
         logins.append(request)
-        return 200, {}, json.dumps(login_answer('claims-{0}'.format(len(logins))))
+        return 200, {}, json.dumps(vendor.login_answer('claims-{0}'.format(len(logins))))
 
     def read(request):
         if request.headers['X-VoltMX-Authorization'] == 'claims-1':
-            return 401, {}, json.dumps({'message': 'Unauthorized request'})
-        return 200, {}, json.dumps({'id': request.url.rsplit('/', 1)[-1], 'status': 'Running'})
+            return 401, {}, json.dumps(UNAUTHORIZED)
+        return 200, {}, json.dumps(vendor.record(request.url.rsplit('/', 1)[-1]))
 
     rsps.add_callback(responses.POST, LOGIN, callback=login)
-    rsps.add_callback(responses.GET, re.compile(re.escape(BASE) + r'/api/v1/campaigns/\d+'), callback=read)
+    rsps.add_callback(responses.GET, re.compile(re.escape(vendor.CAMPAIGNS_URL) + r'/\d+'), callback=read)
     with ThreadPoolExecutor(max_workers=8) as pool:
         campaigns = list(pool.map(lambda n: login_client.read(dict(campaign_id=str(n))), range(16)))
     assert [c.id for c in campaigns] == [str(n) for n in range(16)]
@@ -381,11 +370,11 @@ def test_validation_strips_a_trailing_slash_of_auth_url():
 def test_bulk_run_logs_in_once_and_never_sends_basic_auth(run_module, rsps, sent, monkeypatch):
     monkeypatch.setenv('VOLTMX_AUTH_URL', AUTH)
     monkeypatch.setenv('VOLTMX_PASSWORD', PASSWORD)
-    rsps.add(responses.POST, LOGIN, json=login_answer('claims-bulk'))
+    rsps.add(responses.POST, LOGIN, json=vendor.login_answer('claims-bulk'))
     ids = [str(n) for n in range(40, 52)]
     for campaign_id in ids:
-        rsps.add(responses.GET, BASE + '/api/v1/campaigns/' + campaign_id, json={'id': campaign_id, 'status': 'Running'})
-        rsps.add(responses.POST, BASE + '/api/v1/campaigns/' + campaign_id + '/pause', json={'id': campaign_id, 'message': 'ok'})
+        rsps.add(responses.GET, vendor.campaign_url(campaign_id), json=vendor.record(campaign_id))
+        rsps.add(responses.POST, vendor.campaign_url(campaign_id, 'pause'), json=vendor.action_answer('pause', campaign_id))
     result = run_module(campaign_state.main, dict(provider='voltmx', api_url=BASE, username='ops', state='paused',
                                                   campaigns=[dict(campaign_id=campaign_id) for campaign_id in ids]))
     assert result['changed'] is True, result
@@ -399,7 +388,7 @@ def test_bulk_run_logs_in_once_and_never_sends_basic_auth(run_module, rsps, sent
 
 
 def test_a_failed_login_fails_the_task_without_secrets(run_module, rsps, sent):
-    rsps.add(responses.POST, LOGIN, status=401, json={'opstatus': -4, 'message': 'Invalid User Credentials'})
+    rsps.add(responses.POST, LOGIN, status=401, json=vendor.LOGIN_REFUSED)
     result = run_module(campaign_state.main, dict(provider='voltmx', api_url=BASE, auth_url=AUTH, username='ops', password=PASSWORD,
                                                   campaign_id='42', state='paused'))
     assert result['failed'] is True

@@ -20,23 +20,18 @@ from ansible_collections.campaignops.campaigns.plugins.module_utils._errors impo
     VendorError,
 )
 from ansible_collections.campaignops.campaigns.plugins.module_utils._providers.wolkvox import Wolkvox
+from ansible_collections.campaignops.campaigns.tests.vendors import wolkvox as vendor
 
-HOST = 'https://wv0032.wolkvox.com'
-LIST = HOST + '/api/v2/information.php?api=campaigns'
-ACTION = HOST + '/api/v2/campaign.php'
+LIST = vendor.list_url()
 ROWS = [
-    {'campaign_id': '4001', 'campaign_name': 'Preview one', 'type_campaign': 'preview', 'status': 'Started'},
-    {'campaign_id': 4002, 'campaign_name': 'Predictive two', 'type_campaign': 'predictive', 'status': 'Stopped'},
-    {'campaign_id': '4003', 'campaign_name': 'Odd', 'type_campaign': 'blended', 'status': 'Started'},
+    vendor.row('4001', 'Started', 'preview', campaign_name='Preview one'),
+    vendor.row(4002, 'Stopped', 'predictive', campaign_name='Predictive two'),
+    vendor.row('4003', 'Started', 'blended', campaign_name='Odd'),
 ]
 
 
-def envelope(rows=None, code=200, msg='OK'):
-    return {'code': code, 'error': None, 'msg': msg, 'data': ROWS if rows is None else rows}
-
-
-def action_url(action, type_campaign, campaign_id):
-    return '{0}?api={1}&type_campaign={2}&campaign_id={3}'.format(ACTION, action, type_campaign, campaign_id)
+def envelope(rows=None):
+    return vendor.envelope(ROWS if rows is None else rows)
 
 
 @pytest.fixture
@@ -47,23 +42,22 @@ def http(http_for):
 
 @pytest.fixture
 def client(http):
-    return Wolkvox(http, dict(api_url=None, server='0032', token='wv-token-value', campaign_type=None))
+    return Wolkvox(http, dict(vendor.CLIENT_OPTIONS))
 
 
 def add_list(rsps, **kwargs):
     kwargs.setdefault('json', envelope())
-    rsps.add(responses.GET, HOST + '/api/v2/information.php', match=[matchers.query_param_matcher({'api': 'campaigns'})], **kwargs)
+    rsps.add(responses.GET, vendor.INFORMATION_URL, match=[matchers.query_param_matcher({'api': 'campaigns'})], **kwargs)
 
 
 def add_action(rsps, action, type_campaign, campaign_id, **kwargs):
-    kwargs.setdefault('json', {'code': 202, 'error': None, 'msg': 'The {0} campaign_id has been {1} successfully'.format(
-        campaign_id, 'started' if action == 'start' else 'stopped')})
-    rsps.add(responses.PUT, ACTION, match=[matchers.query_param_matcher(
-        {'api': action, 'type_campaign': type_campaign, 'campaign_id': campaign_id})], **kwargs)
+    kwargs.setdefault('json', vendor.action_answer(action, campaign_id))
+    rsps.add(responses.PUT, vendor.ACTION_URL, match=[matchers.query_param_matcher(vendor.action_query(action, type_campaign, campaign_id))],
+             **kwargs)
 
 
 def test_host_from_server(client):
-    assert client.base_url == HOST
+    assert client.base_url == vendor.HOST
 
 
 def test_one_list_read_serves_several_reads(client, rsps, sent):
@@ -99,7 +93,7 @@ def test_unknown_campaign_is_not_found(client, rsps):
 
 
 def test_list_failure_reported_in_the_body_is_a_failure(client, rsps):
-    add_list(rsps, json={'code': 400, 'error': 'THE API YOU WANT TO CONSULT DOES NOT EXIST', 'msg': None})
+    add_list(rsps, json=vendor.error_body(400, 'THE API YOU WANT TO CONSULT DOES NOT EXIST'))
     with pytest.raises(VendorError, match='HTTP 200 but the answer reports failure: 400 THE API YOU WANT TO CONSULT DOES NOT EXIST'):
         client.read(dict(campaign_id='4001'))
 
@@ -111,7 +105,7 @@ def test_start_and_stop(client, rsps, sent, action, state, verb, http_status):
     add_action(rsps, action, 'preview', '4001', status=http_status)
     campaign = client.read(dict(campaign_id='4001'))
     client.apply(campaign, action, dict(campaign_id='4001', campaign_type=None))
-    assert sent() == [('GET', LIST), ('PUT', action_url(action, 'preview', '4001'))]
+    assert sent() == [('GET', LIST), ('PUT', vendor.action_url(action, 'preview', '4001'))]
     assert rsps.calls[1].request.headers['wolkvox-token'] == 'wv-token-value'
     assert rsps.calls[1].request.body is None
 
@@ -119,7 +113,7 @@ def test_start_and_stop(client, rsps, sent, action, state, verb, http_status):
 def test_http_200_with_body_code_400_is_a_failure(client, rsps):
     add_list(rsps)
     add_action(rsps, 'stop', 'preview', '4001', status=200,
-               json={'code': 400, 'error': 'SOME PARAMETERS ARE REQUIRED', 'msg': None})
+               json=vendor.error_body(400, 'SOME PARAMETERS ARE REQUIRED'))
     campaign = client.read(dict(campaign_id='4001'))
     with pytest.raises(VendorError) as caught:
         client.apply(campaign, 'stop', dict(campaign_id='4001'))
@@ -141,7 +135,7 @@ def test_type_campaign_is_taken_from_the_list(client, rsps, sent):
     campaign = client.read(dict(campaign_id='4002'))
     client.check_writable(campaign, dict(campaign_id='4002', campaign_type=None))
     client.apply(campaign, 'start', dict(campaign_id='4002', campaign_type=None))
-    assert sent()[-1] == ('PUT', action_url('start', 'predictive', '4002'))
+    assert sent()[-1] == ('PUT', vendor.action_url('start', 'predictive', '4002'))
 
 
 def test_type_campaign_given_and_matching_is_used(client, rsps, sent):
@@ -149,7 +143,7 @@ def test_type_campaign_given_and_matching_is_used(client, rsps, sent):
     add_action(rsps, 'start', 'predictive', '4002')
     campaign = client.read(dict(campaign_id='4002'))
     client.apply(campaign, 'start', dict(campaign_id='4002', campaign_type='predictive'))
-    assert sent()[-1] == ('PUT', action_url('start', 'predictive', '4002'))
+    assert sent()[-1] == ('PUT', vendor.action_url('start', 'predictive', '4002'))
 
 
 def test_type_campaign_given_but_different_is_refused_before_writing(client, rsps, sent):
@@ -170,15 +164,12 @@ def test_unknown_listed_type_needs_campaign_type(client, rsps, sent):
     with pytest.raises(ValidationError, match="the list reports 'blended'; set campaign_type"):
         client.check_writable(campaign, dict(campaign_id='4003', campaign_type=None))
     client.apply(campaign, 'stop', dict(campaign_id='4003', campaign_type='predictive'))
-    assert sent()[-1] == ('PUT', action_url('stop', 'predictive', '4003'))
-
-
-SIMULTANEOUS = 'EXCEEDS THE LIMIT OF SIMULTANEOUS REQUESTS PER TOKEN (2)'
+    assert sent()[-1] == ('PUT', vendor.action_url('stop', 'predictive', '4003'))
 
 
 @pytest.mark.parametrize('message', ['TOKEN LIMIT EXCEEDED', 'SERVICE UNDER MAINTENANCE'])
 def test_403_quota_and_maintenance_are_vendor_errors_not_authentication_errors(client, rsps, sleeps, message):
-    add_list(rsps, status=403, json={'code': 403, 'error': message, 'msg': None})
+    add_list(rsps, status=403, json=vendor.error_body(403, message))
     with pytest.raises(VendorError) as caught:
         client.read(dict(campaign_id='4001'))
     assert not isinstance(caught.value, AuthenticationError)
@@ -188,7 +179,7 @@ def test_403_quota_and_maintenance_are_vendor_errors_not_authentication_errors(c
 
 
 def test_403_concurrency_is_waited_out(client, rsps, sent, sleeps):
-    add_list(rsps, status=403, json={'code': 403, 'error': SIMULTANEOUS, 'msg': None})
+    add_list(rsps, status=403, json=vendor.error_body(403, vendor.SIMULTANEOUS))
     add_list(rsps)
     assert client.read(dict(campaign_id='4001')).state == 'running'
     assert sent() == [('GET', LIST)] * 2
@@ -196,20 +187,20 @@ def test_403_concurrency_is_waited_out(client, rsps, sent, sleeps):
 
 
 def test_403_concurrency_that_persists_is_a_vendor_error_not_an_authentication_error(client, rsps, sleeps):
-    add_list(rsps, status=403, json={'code': 403, 'error': SIMULTANEOUS, 'msg': None})
+    add_list(rsps, status=403, json=vendor.error_body(403, vendor.SIMULTANEOUS))
     with pytest.raises(VendorError) as caught:
         client.read(dict(campaign_id='4001'))
     assert not isinstance(caught.value, AuthenticationError)
     # Refused for load, so certainly not processed: retried for the time budget (10 x the
     # fixture's 7 s timeout), not `retries` times, and the message says it gave up on time.
     assert 'still throttled by the vendor (HTTP 403)' in caught.value.message
-    assert SIMULTANEOUS in caught.value.message
+    assert vendor.SIMULTANEOUS in caught.value.message
     assert len(rsps.calls) > 4 and sum(sleeps) <= 70
 
 
 @pytest.mark.parametrize('status, message', [(403, 'PLEASE VALIDATE TOKEN'), (401, 'PLEASE ENTER THE WOLKVOX-TOKEN')])
 def test_bad_token_is_an_authentication_error(client, rsps, status, message):
-    add_list(rsps, status=status, json={'code': status, 'error': message, 'msg': None})
+    add_list(rsps, status=status, json=vendor.error_body(status, message))
     with pytest.raises(AuthenticationError) as caught:
         client.read(dict(campaign_id='4001'))
     assert message in caught.value.message
@@ -219,17 +210,17 @@ def test_bad_token_is_an_authentication_error(client, rsps, status, message):
 def test_write_403_concurrency_is_sent_again(client, rsps, sent):
     # Refused for load before processing: the write is sent again, and succeeds.
     add_list(rsps)
-    add_action(rsps, 'stop', 'preview', '4001', status=403, json={'code': 403, 'error': SIMULTANEOUS, 'msg': None})
+    add_action(rsps, 'stop', 'preview', '4001', status=403, json=vendor.error_body(403, vendor.SIMULTANEOUS))
     add_action(rsps, 'stop', 'preview', '4001')
     client.apply(client.read(dict(campaign_id='4001')), 'stop', dict(campaign_id='4001'))
-    assert sent() == [('GET', LIST)] + [('PUT', action_url('stop', 'preview', '4001'))] * 2
+    assert sent() == [('GET', LIST)] + [('PUT', vendor.action_url('stop', 'preview', '4001'))] * 2
 
 
 def test_api_url_replaces_the_server_host(http, rsps, sent):
     rsps.add(responses.GET, 'http://127.0.0.1:8080/api/v2/information.php', json=envelope())
     client = Wolkvox(http, dict(api_url='http://127.0.0.1:8080', server='0032', token='t'))
     client.read(dict(campaign_id='4001'))
-    assert sent() == [('GET', 'http://127.0.0.1:8080/api/v2/information.php?api=campaigns')]
+    assert sent() == [('GET', vendor.list_url(host='http://127.0.0.1:8080'))]
 
 
 def test_one_request_at_a_time_per_token_by_default():
