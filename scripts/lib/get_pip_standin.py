@@ -3,8 +3,8 @@
 
 ansible-test (``--venv``/``--requirements``) bootstraps pip in each virtual environment it
 creates by running ``get-pip-<version>.py`` from a host this machine cannot reach. It first
-looks for a cached copy at ``~/.ansible/test/cache/get_pip_<version>.py``; scripts/test.sh
-puts this file there.
+looks for a cached copy at ``~/.ansible/test/cache/get_pip_<version>.py``; noxfile.py puts
+this file there.
 
 Like the real get-pip.py, it runs ``pip install <args>`` using a pip that is not yet installed:
 the wheel bundled with the standard library's ``ensurepip``. The arguments ansible-test passes
