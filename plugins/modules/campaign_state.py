@@ -290,7 +290,7 @@ options:
             description:
               - As O(ca_path), for V(8x8). If not set, the environment variable E(EIGHTBYEIGHT_CA_PATH) is used.
             type: path
-      # END GENERATED
+  # END GENERATED
   campaign_type:
     description:
       - Wolkvox only. The campaign type sent with start and stop calls.
