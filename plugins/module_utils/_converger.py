@@ -143,31 +143,40 @@ class Converger:
 
     def await_unknown_outcome(self, item, cause, action, target, done):
         """Read the campaign until it shows the unanswered ``action`` took effect (``target``),
-        with doubling delays, for up to ``wait_timeout``; a read that fails meanwhile is tried
-        again. Return the campaign, or raise an error that says the outcome is unknown and the
-        call was sent once."""
-        deadline = self.clock() + self.wait_timeout
-        delay = READ_BACK_FIRST_DELAY
-        campaign = read_failure = None
-        while True:
-            self.client.forget()
-            try:
-                campaign, read_failure = self.client.read(item), None
-            except CampaignError as exc:
-                read_failure = exc
-            if read_failure is None and campaign.state == target:
-                return campaign
-            if self.clock() + delay > deadline:
-                break
-            self.sleep(delay)
-            delay = min(delay * 2, WAIT_MAX_DELAY)
+        for up to ``wait_timeout``; a read that fails meanwhile is tried again. Return the
+        campaign, or raise an error that says the outcome is unknown and the call was sent once."""
+        reached, campaign, read_failure = self.poll_for_state(item, target, READ_BACK_FIRST_DELAY, retry_failed_reads=True)
+        if reached:
+            return campaign
         seen = ('reading it back failed: {0}'.format(read_failure.message) if read_failure is not None
                 else 'the campaign still reports {0} (native status {1})'.format(
                     campaign.state, self.client.describe_native(campaign.native_status)))
         raise self.partial_failure(CampaignError(
             '{0}; the outcome is unknown: the {1} call was sent once and not again, and after wait_timeout={2}s {3}. It may still '
             'take effect: check the campaign before running the task again'.format(cause.message, action, self.wait_timeout, seen),
-            outcome_unknown=True), done, campaign if read_failure is None else None)
+            outcome_unknown=True), done, campaign)
+
+    def poll_for_state(self, item, target, first_delay, retry_failed_reads=False):
+        """Read the campaign until it reports ``target``, with doubling delays, for up to
+        ``wait_timeout``. Return ``(reached, campaign, read_failure)``: the last campaign read, or
+        the failure of the last read when ``retry_failed_reads`` let reads fail meanwhile."""
+        deadline = self.clock() + self.wait_timeout
+        delay = first_delay
+        while True:
+            self.client.forget()
+            campaign = read_failure = None
+            try:
+                campaign = self.client.read(item)
+            except CampaignError as exc:
+                if not retry_failed_reads:
+                    raise
+                read_failure = exc
+            if campaign is not None and campaign.state == target:
+                return True, campaign, None
+            if self.clock() + delay > deadline:
+                return False, campaign, read_failure
+            self.sleep(delay)
+            delay = min(delay * 2, WAIT_MAX_DELAY)
 
     def replan(self, campaign, item, cause, done):
         try:
@@ -185,20 +194,13 @@ class Converger:
 
     def wait_for(self, item):
         """Poll until the vendor reports the target state, with doubling delays."""
-        deadline = self.clock() + self.wait_timeout
-        delay = WAIT_FIRST_DELAY
-        while True:
-            self.client.forget()
-            campaign = self.client.read(item)
-            if campaign.state == item['state']:
-                return campaign
-            if self.clock() + delay > deadline:
-                raise CampaignError(
-                    '{0}: the change was accepted but the campaign still reports {1} (native status {2}) after wait_timeout={3}s'.format(
-                        self.client.label(campaign.id), campaign.state, self.client.describe_native(campaign.native_status), self.wait_timeout),
-                    actions=[])
-            self.sleep(delay)
-            delay = min(delay * 2, WAIT_MAX_DELAY)
+        reached, campaign, _read_failure = self.poll_for_state(item, item['state'], WAIT_FIRST_DELAY)
+        if not reached:
+            raise CampaignError(
+                '{0}: the change was accepted but the campaign still reports {1} (native status {2}) after wait_timeout={3}s'.format(
+                    self.client.label(campaign.id), campaign.state, self.client.describe_native(campaign.native_status), self.wait_timeout),
+                actions=[])
+        return campaign
 
     def converge_all(self, items):
         """Converge every item concurrently (within the provider's concurrency); one result per
